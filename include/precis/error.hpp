@@ -21,6 +21,11 @@ class error : public std::runtime_error {
   /// The stable code, without the `precis.` prefix.
   [[nodiscard]] const std::string& code() const noexcept { return code_; }
 
+  /// The message without its `[precis.<code>] ` tag.
+  [[nodiscard]] std::string_view message() const noexcept {
+    return std::string_view(what()).substr(code_.size() + 10);  // "[precis." + code + "] "
+  }
+
  private:
   std::string code_;
 };
@@ -33,10 +38,7 @@ class error : public std::runtime_error {
 /// Re-raises `e` with `context` (e.g. "record 12, field 'summary'") put in front of its message,
 /// keeping the code: `[precis.invalid_utf8] record 12, field 'summary': invalid UTF-8 at byte 7`.
 [[noreturn]] inline void raise_with_context(const error& e, std::string_view context) {
-  std::string_view what = e.what();
-  const std::string prefix = "[precis." + e.code() + "] ";
-  if (what.substr(0, prefix.size()) == prefix) what.remove_prefix(prefix.size());
-  throw error(e.code(), std::string(context) + ": " + std::string(what));
+  throw error(e.code(), std::string(context) + ": " + std::string(e.message()));
 }
 
 }  // namespace precis
