@@ -91,10 +91,40 @@ pm::chrf_options chrf_options(int char_order, int word_order, double beta, bool 
   return o;
 }
 
+// A Python value as UTF-8 bytes. Lone surrogates are kept ("surrogatepass"), so they reach the
+// UTF-8 check and are reported with their record, field and byte offset like any invalid text.
+// Returns false (with `error` set) for a value that is not a string.
+bool to_utf8(const py::handle& value, const std::string& field, std::string& out,
+             std::string& error) {
+  if (!py::isinstance<py::str>(value)) {
+    error = "[precis.invalid_argument] field '" + field + "' must be a string, not " +
+            std::string(py::str(value.get_type().attr("__name__")));
+    return false;
+  }
+  PyObject* bytes = PyUnicode_AsEncodedString(value.ptr(), "utf-8", "surrogatepass");
+  if (bytes == nullptr) throw py::error_already_set();
+  out.assign(PyBytes_AS_STRING(bytes), static_cast<std::size_t>(PyBytes_GET_SIZE(bytes)));
+  Py_DECREF(bytes);
+  return true;
+}
+
+// `value` as UTF-8 for single calls; a non-string raises PrecisError naming `field`.
+std::string utf8(const py::handle& value, const std::string& field) {
+  std::string out, error;
+  if (!to_utf8(value, field, out, error)) throw precis::error("invalid_argument", error.substr(error.find("] ") + 2));
+  return out;
+}
+
 // A single reference or a list of them.
 std::vector<std::string> reference_list(const py::handle& references) {
-  if (py::isinstance<py::str>(references)) return {references.cast<std::string>()};
-  return references.cast<std::vector<std::string>>();
+  if (py::isinstance<py::str>(references)) return {utf8(references, "references")};
+  if (!py::isinstance<py::sequence>(references)) utf8(references, "references");  // raises
+  std::vector<std::string> out;
+  const auto seq = references.cast<py::sequence>();
+  for (std::size_t k = 0; k < seq.size(); ++k) {
+    out.push_back(utf8(seq[k], "references[" + std::to_string(k) + "]"));
+  }
+  return out;
 }
 
 // ---- results to Python --------------------------------------------------------------------
@@ -168,23 +198,6 @@ const char* kind_name(pt::token_kind k) {
 }
 
 // ---- the batch engine ---------------------------------------------------------------------
-
-// A Python value as UTF-8 bytes. Lone surrogates are kept ("surrogatepass"), so they reach the
-// UTF-8 check and are reported with their record, field and byte offset like any invalid text.
-// Returns false (with `error` set) for a value that is not a string.
-bool to_utf8(const py::handle& value, const std::string& field, std::string& out,
-             std::string& error) {
-  if (!py::isinstance<py::str>(value)) {
-    error = "[precis.invalid_argument] field '" + field + "' must be a string, not " +
-            std::string(py::str(value.get_type().attr("__name__")));
-    return false;
-  }
-  PyObject* bytes = PyUnicode_AsEncodedString(value.ptr(), "utf-8", "surrogatepass");
-  if (bytes == nullptr) throw py::error_already_set();
-  out.assign(PyBytes_AS_STRING(bytes), static_cast<std::size_t>(PyBytes_GET_SIZE(bytes)));
-  Py_DECREF(bytes);
-  return true;
-}
 
 py::tuple score_batch(const py::list& summaries, const py::list& references,
                       const std::optional<std::vector<std::string>>& ids,
@@ -347,19 +360,22 @@ PYBIND11_MODULE(_core, m) {
         py::arg("beta"), py::arg("lowercase"), py::arg("whitespace"), py::arg("eps_smoothing"));
 
   // ---- one pair ----
-  m.def("rouge", [](const std::string& summary, const py::object& references,
+  m.def("rouge", [](const py::object& summary_obj, const py::object& references,
                     const pm::rouge_options& o) {
+          const std::string summary = utf8(summary_obj, "summary");
           const auto refs = reference_list(references);
           return to_dict(pm::rouge(summary, std::span<const std::string>(refs), o));
         }, py::arg("summary"), py::arg("references"), py::arg("options"));
-  m.def("bleu", [](const std::string& summary, const py::object& references,
+  m.def("bleu", [](const py::object& summary_obj, const py::object& references,
                    const pm::bleu_options& o) {
+          const std::string summary = utf8(summary_obj, "summary");
           const auto refs = reference_list(references);
           const std::vector<std::string_view> views(refs.begin(), refs.end());
           return to_dict(pm::bleu(summary, views, o));
         }, py::arg("summary"), py::arg("references"), py::arg("options"));
-  m.def("chrf", [](const std::string& summary, const py::object& references,
+  m.def("chrf", [](const py::object& summary_obj, const py::object& references,
                    const pm::chrf_options& o) {
+          const std::string summary = utf8(summary_obj, "summary");
           const auto refs = reference_list(references);
           const std::vector<std::string_view> views(refs.begin(), refs.end());
           return to_dict(pm::chrf(summary, views, o));
@@ -403,8 +419,8 @@ PYBIND11_MODULE(_core, m) {
              const auto refs = reference_list(references);
              return pm::rouge_scorer(std::span<const std::string>(refs), o);
            }), py::arg("references"), py::arg("options"))
-      .def("score", [](const pm::rouge_scorer& s, const std::string& summary) {
-             return to_dict(s.score(summary));
+      .def("score", [](const pm::rouge_scorer& s, const py::object& summary) {
+             return to_dict(s.score(utf8(summary, "summary")));
            }, py::arg("summary"))
       .def("score_batch", [](const pm::rouge_scorer& s, const std::vector<std::string>& summaries,
                              unsigned threads) {
@@ -425,8 +441,8 @@ PYBIND11_MODULE(_core, m) {
              const std::vector<std::string_view> views(refs.begin(), refs.end());
              return pm::bleu_scorer(views, o);
            }), py::arg("references"), py::arg("options"))
-      .def("score", [](const pm::bleu_scorer& s, const std::string& summary) {
-             return to_dict(s.score(summary));
+      .def("score", [](const pm::bleu_scorer& s, const py::object& summary) {
+             return to_dict(s.score(utf8(summary, "summary")));
            }, py::arg("summary"));
   py::class_<pm::chrf_scorer>(m, "ChrfScorer")
       .def(py::init([](const py::object& references, const pm::chrf_options& o) {
@@ -434,8 +450,8 @@ PYBIND11_MODULE(_core, m) {
              const std::vector<std::string_view> views(refs.begin(), refs.end());
              return pm::chrf_scorer(views, o);
            }), py::arg("references"), py::arg("options"))
-      .def("score", [](const pm::chrf_scorer& s, const std::string& summary) {
-             return to_dict(s.score(summary));
+      .def("score", [](const pm::chrf_scorer& s, const py::object& summary) {
+             return to_dict(s.score(utf8(summary, "summary")));
            }, py::arg("summary"));
 
   // ---- batch ----
