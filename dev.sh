@@ -49,7 +49,7 @@ case "${1:-}" in
   test)
     build
     ctest --test-dir "$BUILD" --output-on-failure -j "$JOBS"
-    PYTHONPATH="$BUILD/python" "$PY" -m pytest -q "$ROOT/tests/python"
+    PYTHONPATH="$BUILD/python" PRECIS_CLI="$BUILD/src/cli/precis" "$PY" -m pytest -q "$ROOT/tests/python"
     ;;
   bench)
     build

@@ -71,8 +71,10 @@ struct record_stats {
   metrics::chrf_statistics chrfpp;
 };
 
-std::string record_context(std::size_t index, const record& r) {
-  return "record " + std::to_string(index) + " (id '" + r.id + "')";
+std::string record_context(const score_options& options, std::size_t index, const record& r) {
+  const std::size_t number =
+      index < options.record_numbers.size() ? options.record_numbers[index] : index;
+  return options.record_label + " " + std::to_string(number) + " (id '" + r.id + "')";
 }
 
 }  // namespace
@@ -142,11 +144,11 @@ score_table score_records(std::span<const record> records, const score_options& 
       stats[i] = s;
     } catch (const error& e) {
       std::fill(row, row + width, std::numeric_limits<double>::quiet_NaN());
-      table.errors[i] = "[precis." + e.code() + "] " + record_context(i, r) + ", " +
+      table.errors[i] = "[precis." + e.code() + "] " + record_context(options, i, r) + ", " +
                         std::string(e.message());
     } catch (const std::exception& e) {
       std::fill(row, row + width, std::numeric_limits<double>::quiet_NaN());
-      table.errors[i] = "[precis.internal] " + record_context(i, r) + ": " + e.what();
+      table.errors[i] = "[precis.internal] " + record_context(options, i, r) + ": " + e.what();
     }
   });
 

@@ -248,6 +248,7 @@ py::tuple score_batch(const py::list& summaries, const py::list& references,
     valid.push_back(std::move(records[i]));
     row_of.push_back(i);
   }
+  options.record_numbers = row_of;
   precis::score_table scored;
   {
     py::gil_scoped_release release;
@@ -263,14 +264,7 @@ py::tuple score_batch(const py::list& summaries, const py::list& references,
   for (std::size_t k = 0; k < valid.size(); ++k) {
     const std::size_t i = row_of[k];
     table.ids[i] = scored.ids[k];
-    // score_records numbers records within `valid`; name the caller's row instead.
     table.errors[i] = scored.errors[k];
-    if (!table.errors[i].empty()) {
-      const std::string from = "record " + std::to_string(k) + " ", to = "record " + std::to_string(i) + " ";
-      if (const auto at = table.errors[i].find(from); at != std::string::npos) {
-        table.errors[i].replace(at, from.size(), to);
-      }
-    }
     std::copy_n(scored.values.begin() + static_cast<std::ptrdiff_t>(k * width), width,
                 table.values.begin() + static_cast<std::ptrdiff_t>(i * width));
   }

@@ -25,6 +25,10 @@ struct score_options {
   metrics::rouge_options rouge{};  ///< `types` is replaced by the ROUGE names in `metrics`
   metrics::bleu_options bleu{};
   metrics::chrf_options chrf{};
+  /// How errors name a record: "<record_label> <number> (id '<id>')". The number is the record's
+  /// index, or `record_numbers[index]` when given (a file's line numbers, a caller's row numbers).
+  std::string record_label = "record";
+  std::vector<std::size_t> record_numbers{};
 };
 
 /// The result of a batch: `rows()` records x `columns.size()` numbers, row-major.

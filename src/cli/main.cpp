@@ -71,6 +71,8 @@ void print_table(std::FILE* out, const precis::score_table& table, std::size_t l
 int run_score(const std::string& path, const std::string& output, precis::io::jsonl_fields fields,
               precis::score_options options, unsigned threads, bool quiet) {
   const auto input = precis::io::read_jsonl_file(path, fields);
+  options.record_label = "line";
+  options.record_numbers = input.lines;
   const auto table = precis::score_records(input.records, options, threads);
 
   // Merge scored records and malformed lines back into file order.
