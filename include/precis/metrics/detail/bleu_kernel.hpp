@@ -1,0 +1,144 @@
+#pragma once
+/// @file bleu_kernel.hpp
+/// Internal: the BLEU reference index (max n-gram counts over references, reference lengths) and
+/// the matching of a tokenized summary against it. One kernel serves `bleu`, `bleu_scorer`,
+/// `bleu_batch` and `corpus_bleu`.
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <span>
+#include <vector>
+
+#include "precis/metrics/bleu.hpp"
+#include "precis/metrics/detail/bleu_ngram_table.hpp"
+#include "precis/metrics/detail/bleu_tokenize.hpp"
+
+namespace precis::metrics::detail {
+
+// Token symbols are dense ids 1..V (0 = not in any reference). When max_order * bit_width(V)
+// <= 61, an n-gram is packed into one exact 64-bit key (order in the top bits), so the lookups of
+// one summary position are independent; a larger vocabulary falls back to chaining
+// (n-1 gram id, symbol) keys. Unigram ids are the symbols themselves.
+struct bleu_reference_index {
+  token_vocab vocab;                     // token -> symbol id 1..V (= its unigram id)
+  ngram_table table;                     // n-gram key -> n-gram id, n >= 2
+  std::vector<std::uint32_t> max_count;  // n-gram id -> max count over the references
+  std::vector<std::uint64_t> ref_lengths;
+  std::uint32_t next_id = 1;
+  int max_order = 4;
+  int sym_bits = 1;
+  bool packed = true;
+  std::size_t nrefs = 0;  // non-empty references
+
+  static constexpr std::uint64_t order_tag(std::size_t n_minus_1) noexcept {
+    return static_cast<std::uint64_t>(n_minus_1) << 61;
+  }
+
+  /// Rebuilds the index from tokenized references. `syms` and `per_ref` are scratch.
+  void build(std::span<const token_list> refs, int order, std::vector<std::uint32_t>& syms,
+             stamped_counts& per_ref) {
+    max_order = order;
+    const auto n_order = static_cast<std::size_t>(order);
+    std::size_t tokens = 0;
+    for (const auto& r : refs) tokens += r.size();
+    vocab.reset(tokens);
+    table.reset(tokens * (n_order - 1));
+    next_id = 1;
+    syms.resize(tokens);
+    std::size_t at = 0;
+    for (const auto& r : refs) {
+      for (std::size_t i = 0; i < r.size(); ++i) syms[at++] = vocab.insert(r[i], next_id);
+    }
+    sym_bits = 1;
+    while ((std::uint64_t{1} << sym_bits) < next_id) ++sym_bits;
+    packed = n_order * static_cast<std::size_t>(sym_bits) <= 61;
+    const std::size_t id_bound = tokens * n_order + 2;
+    max_count.assign(id_bound, 0);
+    ref_lengths.clear();
+    at = 0;
+    for (const auto& r : refs) {
+      const std::size_t len = r.size();
+      const std::uint32_t* t = syms.data() + at;
+      at += len;
+      ref_lengths.push_back(len);
+      per_ref.begin(id_bound);
+      const auto bump = [&](std::uint32_t id) {
+        const std::uint32_t c = per_ref.increment(id);
+        if (c > max_count[id]) max_count[id] = c;
+      };
+      for (std::size_t i = 0; i < len; ++i) {
+        bump(t[i]);
+        const std::size_t last = std::min(len, i + n_order);
+        if (packed) {
+          std::uint64_t key = t[i];
+          for (std::size_t j = i + 1; j < last; ++j) {
+            key = (key << sym_bits) | t[j];
+            bump(table.insert_key(key | order_tag(j - i), next_id));
+          }
+        } else {
+          std::uint32_t id = t[i];
+          for (std::size_t j = i + 1; j < last; ++j) {
+            id = table.insert(id, t[j], next_id);
+            bump(id);
+          }
+        }
+      }
+    }
+  }
+
+  /// sacrebleu's `_get_closest_ref_len`: the closest length, the shorter one on ties.
+  [[nodiscard]] std::uint64_t closest_length(std::uint64_t hyp_len) const noexcept {
+    std::uint64_t best_diff = 0, best_len = 0;
+    bool first = true;
+    for (const std::uint64_t len : ref_lengths) {
+      const std::uint64_t diff = hyp_len > len ? hyp_len - len : len - hyp_len;
+      if (first || diff < best_diff) {
+        best_diff = diff;
+        best_len = len;
+        first = false;
+      } else if (diff == best_diff && len < best_len) {
+        best_len = len;
+      }
+    }
+    return best_len;
+  }
+
+  /// Statistics of a tokenized summary. `syms` and `counts` are scratch.
+  void statistics(const token_list& hyp, std::vector<std::uint32_t>& syms, stamped_counts& counts,
+                  bleu_statistics& out) const {
+    out = bleu_statistics{};
+    const std::size_t len = hyp.size();
+    syms.resize(len);
+    for (std::size_t i = 0; i < len; ++i) {
+      const std::uint32_t s = vocab.find(hyp[i]);
+      syms[i] = s == no_id ? 0 : s;
+    }
+    counts.begin(next_id);
+    const auto order = static_cast<std::size_t>(max_order);
+    for (std::size_t i = 0; i < len; ++i) {
+      std::uint32_t id = syms[i];
+      if (id == 0) continue;
+      if (counts.increment(id) <= max_count[id]) ++out.matches[0];
+      const std::size_t last = std::min(len, i + order);
+      std::uint64_t key = id;
+      for (std::size_t j = i + 1; j < last; ++j) {
+        if (syms[j] == 0) break;
+        if (packed) {
+          key = (key << sym_bits) | syms[j];
+          id = table.find_key(key | order_tag(j - i));
+        } else {
+          id = table.find(id, syms[j]);
+        }
+        if (id == no_id) break;  // every prefix of a reference n-gram is one too
+        if (counts.increment(id) <= max_count[id]) ++out.matches[j - i];
+      }
+    }
+    for (std::size_t n = 1; n <= order; ++n) out.totals[n - 1] = len >= n ? len - n + 1 : 0;
+    out.summary_length = len;
+    out.reference_length = closest_length(len);
+  }
+};
+
+}  // namespace precis::metrics::detail

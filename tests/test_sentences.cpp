@@ -1,0 +1,115 @@
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "precis/error.hpp"
+#include "precis/text/sentences.hpp"
+
+namespace pt = precis::text;
+
+namespace {
+std::vector<std::string> split(std::string_view s, bool newline = false) {
+  pt::sentence_options o;
+  o.newline_is_boundary = newline;
+  std::vector<std::string> out;
+  for (const auto& x : pt::split_sentences(s, o)) {
+    out.emplace_back(s.substr(x.begin, x.end - x.begin));
+  }
+  return out;
+}
+using strings = std::vector<std::string>;
+}  // namespace
+
+TEST(Sentences, Basic) {
+  EXPECT_EQ(split("One. Two! Three? Four"), (strings{"One.", "Two!", "Three?", "Four"}));
+  EXPECT_EQ(split(""), strings{});
+  EXPECT_EQ(split("  \n\t "), strings{});
+  EXPECT_EQ(split("  Padded.  "), strings{"Padded."});
+}
+
+TEST(Sentences, TitlesAndInitials) {
+  EXPECT_EQ(split("Mr. Smith went to Washington. He met Dr. Jones there."),
+            (strings{"Mr. Smith went to Washington.", "He met Dr. Jones there."}));
+  EXPECT_EQ(split("J. R. R. Tolkien wrote books. He died in 1973."),
+            (strings{"J. R. R. Tolkien wrote books.", "He died in 1973."}));
+  EXPECT_EQ(split("Prof. A. Smith spoke. Mrs. Brown too."),
+            (strings{"Prof. A. Smith spoke.", "Mrs. Brown too."}));
+  EXPECT_EQ(split("Louis I. Kahn was born in 1901. World War I. The end."),
+            (strings{"Louis I. Kahn was born in 1901.", "World War I.", "The end."}));
+}
+
+TEST(Sentences, AbbreviationsAndAcronyms) {
+  EXPECT_EQ(split("I live in the U.S. The weather is fine."),
+            (strings{"I live in the U.S.", "The weather is fine."}));
+  EXPECT_EQ(split("The U.S. Senate voted. It passed."),
+            (strings{"The U.S. Senate voted.", "It passed."}));
+  EXPECT_EQ(split("Fruit, e.g. Apples, is good. Also, i.e. Pears are."),
+            (strings{"Fruit, e.g. Apples, is good.", "Also, i.e. Pears are."}));
+  EXPECT_EQ(split("Apples, pears, etc. are fruit. We bought apples etc. Then we left."),
+            (strings{"Apples, pears, etc. are fruit.", "We bought apples etc.", "Then we left."}));
+  EXPECT_EQ(split("It opened on Jan. 5 in Boston. See No. 7 for details."),
+            (strings{"It opened on Jan. 5 in Boston.", "See No. 7 for details."}));
+  EXPECT_EQ(split("He said no. Then he left."), (strings{"He said no.", "Then he left."}));
+  // Capitalized entries only match capitalized words.
+  EXPECT_EQ(split("We saw the sun. Later it rained."),
+            (strings{"We saw the sun.", "Later it rained."}));
+  EXPECT_EQ(split("Acme Inc. Announced profits. They rose."),
+            (strings{"Acme Inc. Announced profits.", "They rose."}));
+}
+
+TEST(Sentences, DecimalsQuotesEllipses) {
+  EXPECT_EQ(split("It costs 3.5 dollars. That is cheap."),
+            (strings{"It costs 3.5 dollars.", "That is cheap."}));
+  EXPECT_EQ(split("He said \"Stop.\" Then he left."),
+            (strings{"He said \"Stop.\"", "Then he left."}));
+  EXPECT_EQ(split("(This is one.) And two."), (strings{"(This is one.)", "And two."}));
+  EXPECT_EQ(split("Wait... what? Yes."), (strings{"Wait... what?", "Yes."}));
+}
+
+TEST(Sentences, Newlines) {
+  const std::string text = "A line\nwrapped here. Second.\n\nTitle without period\n\nNext para.";
+  EXPECT_EQ(split(text),
+            (strings{"A line\nwrapped here.", "Second.", "Title without period", "Next para."}));
+  EXPECT_EQ(split(text, true),
+            (strings{"A line", "wrapped here.", "Second.", "Title without period", "Next para."}));
+  EXPECT_EQ(split("one\ntwo\r\nthree", true), (strings{"one", "two", "three"}));
+  EXPECT_EQ(split("one\ntwo\r\nthree", false), (strings{"one\ntwo\r\nthree"}));
+  // A hard break is never undone by the abbreviation rules.
+  EXPECT_EQ(split("Mr.\nSmith", true), (strings{"Mr.", "Smith"}));
+}
+
+TEST(Sentences, Unicode) {
+  // Russian, Chinese (ideographic full stop) and Hindi (danda).
+  EXPECT_EQ(
+      split("\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82. \xD0\x9A\xD0\xB0\xD0\xBA?"),
+      (strings{"\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82.", "\xD0\x9A\xD0\xB0\xD0\xBA?"}));
+  EXPECT_EQ(
+      split("\xE6\x88\x91\xE5\xA5\xBD\xE3\x80\x82\xE4\xBD\xA0\xE5\xA5\xBD\xE3\x80\x82"),
+      (strings{"\xE6\x88\x91\xE5\xA5\xBD\xE3\x80\x82", "\xE4\xBD\xA0\xE5\xA5\xBD\xE3\x80\x82"}));
+  EXPECT_EQ(split("\xE0\xA4\xA8\xE0\xA4\xAE\xE0\xA4\xB8\xE0\xA5\x8D\xE0\xA4\xA4\xE0\xA5\x87\xE0\xA5"
+                  "\xA4 \xE0\xA4\xA0\xE0\xA5\x80\xE0\xA4\x95\xE0\xA5\xA4"),
+            (strings{"\xE0\xA4\xA8\xE0\xA4\xAE\xE0\xA4\xB8\xE0\xA5\x8D\xE0\xA4\xA4\xE0\xA5\x87\xE0"
+                     "\xA5\xA4",
+                     "\xE0\xA4\xA0\xE0\xA5\x80\xE0\xA4\x95\xE0\xA5\xA4"}));
+  // Non-breaking spaces are trimmed like ASCII ones.
+  EXPECT_EQ(split("\xC2\xA0One.\xC2\xA0 Two.\xC2\xA0"), (strings{"One.", "Two."}));
+}
+
+TEST(Sentences, OffsetsPointBack) {
+  const std::string text = "  First one.  Second one!\n\nThird";
+  const auto spans = pt::split_sentences(text);
+  ASSERT_EQ(spans.size(), 3U);
+  EXPECT_EQ(spans[0], (pt::sentence_span{2, 12, 0, 0}));
+  EXPECT_EQ(spans[1], (pt::sentence_span{14, 25, 0, 0}));
+  EXPECT_EQ(spans[2], (pt::sentence_span{27, 32, 0, 0}));
+}
+
+TEST(Sentences, RejectsInvalidUtf8) {
+  try {
+    (void)pt::split_sentences("ok. \xFF no.");
+    FAIL() << "expected precis::error";
+  } catch (const precis::error& e) {
+    EXPECT_STREQ(e.what(), "[precis.invalid_utf8] text: invalid UTF-8 at byte 4");
+  }
+}
