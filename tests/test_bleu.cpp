@@ -321,6 +321,66 @@ TEST(Bleu, CorpusIsSummedStatistics) {
   for (std::size_t i = 0; i < hv.size(); ++i) EXPECT_EQ(batch[i].score, bleu(hv[i], rv[i]).score);
 }
 
+TEST(SacrebleuTokenize, Mteval13aMatchesRegexReferenceOnEveryShortPiece) {
+  // Every string of up to 5 characters over the characters the four substitutions react to
+  // (digits, '.', ',', '-', a first-class symbol) plus a letter and a two-byte letter: the
+  // 13a tokenizer cuts such pieces without running the substitutions, so check it exhaustively.
+  const std::vector<std::string> alphabet = {"0", ".", ",", "-", "/", "a", "\u00e9"};
+  std::vector<std::size_t> digits;
+  for (std::size_t len = 1; len <= 5; ++len) {
+    digits.assign(len, 0);
+    for (;;) {
+      std::string s;
+      for (const std::size_t d : digits) s += alphabet[d];
+      ASSERT_EQ(tok(s), ref::join(ref::bleu_tokens(s, "13a", false))) << "[" << s << "]";
+      std::size_t k = 0;
+      while (k < len && ++digits[k] == alphabet.size()) digits[k++] = 0;
+      if (k == len) break;
+    }
+  }
+}
+
+TEST(Bleu, LongTokensMatchReference) {
+  // Tokens longer than 8 and 16 bytes that share their first bytes, or differ only in length:
+  // the vocabulary compares them a word at a time past the first 8 bytes.
+  std::mt19937 rng(99);
+  const std::vector<std::string> words = {"internationalization",
+                                          "internationalisation",
+                                          "international",
+                                          "internationally",
+                                          "x",
+                                          "12345678",
+                                          "123456789",
+                                          "1234567890123456",
+                                          "12345678901234567",
+                                          "abcdefgh",
+                                          "abcdefghi",
+                                          "abcdefgh-ijk"};
+  const auto text = [&] {
+    std::string s;
+    const int n = std::uniform_int_distribution<int>(0, 30)(rng);
+    for (int i = 0; i < n; ++i) {
+      s += words[std::uniform_int_distribution<std::size_t>(0, words.size() - 1)(rng)];
+      s += ' ';
+    }
+    return s;
+  };
+  for (int k = 0; k < 500; ++k) {
+    const std::string hyp = text();
+    std::vector<std::string> refs(static_cast<std::size_t>(1 + k % 3));
+    for (auto& r : refs) r = text();
+    const std::vector<std::string_view> views(refs.begin(), refs.end());
+    const auto fast = bleu(hyp, views);
+    const auto slow = ref::bleu_statistics(hyp, refs, "13a", false, 4);
+    for (std::size_t n = 0; n < 4; ++n) {
+      ASSERT_EQ(fast.statistics.matches[n], slow.correct[n]) << k << " [" << hyp << "]";
+      ASSERT_EQ(fast.statistics.totals[n], slow.total[n]) << k;
+    }
+    ASSERT_EQ(fast.statistics.reference_length, slow.ref_len) << k;
+    ASSERT_EQ(bleu_scorer(views).score(hyp).statistics, fast.statistics) << k;
+  }
+}
+
 TEST(Bleu, ScorerIsThreadSafe) {
   std::mt19937 rng(3);
   const std::vector<std::string> refs = {random_text(rng), random_text(rng)};

@@ -23,6 +23,8 @@ struct bleu_scratch {
   std::vector<detail::token_list> refs;
   std::string lower;
   std::vector<std::uint32_t> syms;
+  std::vector<std::uint32_t> hyp_syms;
+  std::vector<unsigned char> wanted;
   detail::stamped_counts counts;
   detail::stamped_counts per_ref;
   detail::bleu_reference_index index;  // for the free functions
@@ -62,22 +64,31 @@ void check_reference_utf8(std::span<const std::string_view> refs, std::string_vi
   }
 }
 
-// Tokenizes the non-empty references (all of them empty: one empty reference) and builds `index`.
-void build_index(std::span<const std::string_view> refs, const bleu_options& o, bleu_scratch& s,
-                 detail::bleu_reference_index& index) {
+// Tokenizes the non-empty references (all of them empty: one empty reference) into `lists`;
+// returns how many lists are in use and sets `nrefs` to the non-empty references.
+std::size_t tokenize_references(std::span<const std::string_view> refs, const bleu_options& o,
+                                std::vector<detail::token_list>& lists, bleu_scratch& s,
+                                std::size_t& nrefs) {
   std::size_t used = 0;
   for (const auto r : refs) used += r.empty() ? 0 : 1;
-  const std::size_t lists = used == 0 ? 1 : used;
-  if (s.refs.size() < lists) s.refs.resize(lists);
+  const std::size_t nlists = used == 0 ? 1 : used;
+  if (lists.size() < nlists) lists.resize(nlists);
   std::size_t k = 0;
   for (const auto r : refs) {
     if (r.empty()) continue;
-    detail::sacrebleu_tokenize_into(r, o.tokenizer, o.lowercase, s.refs[k++], s.lower);
+    detail::sacrebleu_tokenize_into(r, o.tokenizer, o.lowercase, lists[k++], s.lower);
   }
-  if (used == 0) s.refs[0].clear();
-  index.build(std::span<const detail::token_list>(s.refs.data(), lists), o.max_ngram_order, s.syms,
-              s.per_ref);
-  index.nrefs = used;
+  if (used == 0) lists[0].clear();
+  nrefs = used;
+  return nlists;
+}
+
+// A scorer's index, over its own copy of the reference tokens.
+void build_index(std::span<const std::string_view> refs, const bleu_options& o, bleu_scratch& s,
+                 detail::bleu_reference_index& index) {
+  const std::size_t nlists = tokenize_references(refs, o, index.owned_tokens, s, index.nrefs);
+  index.build(std::span<const detail::token_list>(index.owned_tokens.data(), nlists),
+              o.max_ngram_order, s.syms, s.per_ref);
 }
 
 bleu_statistics summary_statistics(std::string_view summary, const bleu_options& o,
@@ -85,6 +96,19 @@ bleu_statistics summary_statistics(std::string_view summary, const bleu_options&
   detail::sacrebleu_tokenize_into(summary, o.tokenizer, o.lowercase, s.hyp, s.lower);
   bleu_statistics st;
   index.statistics(s.hyp, s.syms, s.counts, st);
+  return st;
+}
+
+// One summary against its references (the free functions): the thread-local index is built for
+// this summary only (`build_for`), over the thread-local token lists.
+bleu_statistics pair_statistics(std::string_view summary, std::span<const std::string_view> refs,
+                                const bleu_options& o, bleu_scratch& s) {
+  const std::size_t nlists = tokenize_references(refs, o, s.refs, s, s.index.nrefs);
+  detail::sacrebleu_tokenize_into(summary, o.tokenizer, o.lowercase, s.hyp, s.lower);
+  s.index.build_for(std::span<const detail::token_list>(s.refs.data(), nlists), o.max_ngram_order,
+                    s.hyp, s.syms, s.hyp_syms, s.wanted, s.per_ref);
+  bleu_statistics st;
+  s.index.match(s.hyp_syms, s.counts, st);
   return st;
 }
 
@@ -184,9 +208,7 @@ bleu_result bleu(std::string_view summary, std::span<const std::string_view> ref
   check_references_present(references.size(), "bleu: ");
   check_utf8(summary, "", "summary");
   check_reference_utf8(references, "");
-  bleu_scratch& s = scratch();
-  build_index(references, options, s, s.index);
-  return bleu_from_statistics(summary_statistics(summary, options, s.index, s), options,
+  return bleu_from_statistics(pair_statistics(summary, references, options, scratch()), options,
                               sentence_effective_order(options));
 }
 
@@ -255,9 +277,7 @@ std::vector<bleu_statistics> batch_statistics(std::span<const std::string_view> 
   }
   std::vector<bleu_statistics> stats(summaries.size());
   precis::detail::parallel_for(summaries.size(), threads, [&](std::size_t i) {
-    bleu_scratch& s = scratch();
-    build_index(refs_of(i), options, s, s.index);
-    stats[i] = summary_statistics(summaries[i], options, s.index, s);
+    stats[i] = pair_statistics(summaries[i], refs_of(i), options, scratch());
   });
   return stats;
 }

@@ -2,8 +2,10 @@
 //
 // sacrebleu runs regular expressions over Python strings; precis reproduces their effect exactly
 // with hand-written scans. The `13a` tokenizer has a fast path: text between whitespace that holds
-// none of the characters the regular expressions react to is a token as it is; other pieces go
-// through a byte-exact emulation of the four substitution passes (see regexp_passes).
+// none of the characters the regular expressions react to is a token as it is; other pieces are
+// cut where the four substitution passes would insert spaces (split_piece_13a), and `zh` runs a
+// byte-exact emulation of the passes (regexp_passes). 13a tokens are views into one copy of the
+// text (token_list::assign_text), not copies of their own.
 
 #include "precis/metrics/sacrebleu_tokenize.hpp"
 
@@ -120,7 +122,10 @@ void regexp_passes(std::string_view in, std::string& a, std::string& b) {
 inline std::size_t space_length(std::string_view s, std::size_t i) noexcept {
   const std::uint8_t cls = byte_class[static_cast<unsigned char>(s[i])];
   if (cls == space) return 1;
-  if (cls != maybe_space) return 0;
+  // (Without the hint GCC decodes the code point speculatively on every call.)
+  if (cls != maybe_space) [[likely]] {
+    return 0;
+  }
   std::size_t j = i;
   const char32_t cp = next_code_point(s, j);
   return is_python_space(cp) ? j - i : 0;
@@ -166,12 +171,80 @@ void replace_all(std::string& s, std::string_view from, std::string_view to, std
 
 struct tokenizer_scratch {
   std::string escaped, tmp, a, b, piece;
+  std::vector<unsigned char> gaps;
   std::u32string cps, cps2;
 };
 
 tokenizer_scratch& scratch_space() {
   thread_local tokenizer_scratch s;
   return s;
+}
+
+constexpr bool is_dot_comma(char c) noexcept { return c == '.' || c == ','; }
+
+// The four substitutions of regexp_passes applied to one whitespace-free piece padded by spaces,
+// without building the intermediate strings. The passes only ever insert spaces, so their effect
+// is a set of cuts: gaps[k] says whether whitespace separates piece[k-1] and piece[k] (gaps[0]
+// and gaps[n] are the padding). What a pass matches depends on the gaps before it ran, not on
+// how many spaces a gap holds, because within one pass a space can only play one part of a
+// two-character match (pass 2: the first, pass 3: the second, pass 4: none), so no match can take
+// a space another match needed. Python's re.sub does not rescan what it inserts, so each pass
+// reads the gaps of the previous one and its own cuts take effect for the next. The tokens,
+// appended to `out` as views at offset `base`, are the runs between gaps.
+void split_piece_13a(std::string_view piece, std::size_t base, std::vector<unsigned char>& gaps,
+                     token_list& out) {
+  const std::size_t n = piece.size();
+  gaps.assign(n + 1, 0);
+  gaps[0] = gaps[n] = 1;
+  // Pass 1, ([\{-\~\[-\` -\&\(-\+\:-\@\/]) -> ' \1 ': every such character stands alone.
+  for (std::size_t k = 0; k < n; ++k) {
+    if (in_first_class(static_cast<unsigned char>(piece[k]))) gaps[k] = gaps[k + 1] = 1;
+  }
+  // Pass 2, ([^0-9])([\.,]) -> '\1 \2 ': a '.' or ',' matches as the second character when the
+  // character before it (a space, or a non-digit not already taken as the second character of
+  // the previous match) is free; the cut goes before and after it. Iteration k writes gaps[k+1],
+  // which iteration k+1 must read as it was before the pass, hence `gap_next`.
+  {
+    bool prev_taken = false, gap_here = true;
+    for (std::size_t k = 0; k < n; ++k) {
+      const bool gap_next = gaps[k + 1] != 0;
+      const bool taken =
+          is_dot_comma(piece[k]) && (gap_here || (!is_digit(piece[k - 1]) && !prev_taken));
+      if (taken) gaps[k] = gaps[k + 1] = 1;
+      prev_taken = taken;
+      gap_here = gap_next;
+    }
+  }
+  // Pass 3, ([\.,])([^0-9]) -> ' \1 \2': a '.' or ',' not taken as the second character of the
+  // previous match matches when a space or a non-digit follows; the cut goes before and after it.
+  // Iteration k reads gaps[k+1] before writing it and later iterations read further right, so
+  // cutting in place is safe.
+  {
+    bool taken_by_prev = false;
+    for (std::size_t k = 0; k < n; ++k) {
+      bool took_next = false;
+      if (is_dot_comma(piece[k]) && !taken_by_prev) {
+        const bool space_next = gaps[k + 1] != 0;
+        if (space_next || !is_digit(piece[k + 1])) {
+          gaps[k] = gaps[k + 1] = 1;
+          took_next = !space_next;
+        }
+      }
+      taken_by_prev = took_next;
+    }
+  }
+  // Pass 4, ([0-9])(-) -> '\1 \2 ': a '-' right after a digit (no space between) stands alone.
+  // A digit can only be the first character of a match, so matches never compete; cutting in
+  // place is safe because a cut at k never changes whether position k+1 matches.
+  for (std::size_t k = 1; k < n; ++k) {
+    if (piece[k] == '-' && gaps[k] == 0 && is_digit(piece[k - 1])) gaps[k] = gaps[k + 1] = 1;
+  }
+  std::size_t begin = 0;
+  for (std::size_t k = 1; k <= n; ++k) {
+    if (gaps[k] == 0) continue;
+    if (k > begin) out.add(base + begin, base + k);
+    begin = k;
+  }
 }
 
 void tokenize_13a(std::string_view line, token_list& out) {
@@ -192,42 +265,47 @@ void tokenize_13a(std::string_view line, token_list& out) {
     }
     line = s.escaped;
   }
+  // Every 13a token is a substring of the (unescaped) line, since the substitutions only insert
+  // spaces: copy the line once and record the tokens as views into the copy.
+  out.assign_text(line);
   // sacrebleu pads the line with a space on both sides, so every whitespace-free piece sees
   // whitespace on both sides and the substitutions act on each piece independently: whitespace is
   // neither a digit nor '.', ',' or '-', and no match ever consumes it in a way that changes the
   // next piece.
+  //
+  // The scan runs over the copy, whose padding gets a ' ' sentinel right after the text, so the
+  // loops over plain bytes need no bounds check.
   const std::size_t n = line.size();
+  out.bytes[n] = ' ';
+  const std::string_view text(out.bytes.data(), n + 1);
   std::size_t i = 0;
-  while (i < n) {
-    std::size_t len = space_length(line, i);
-    if (len != 0) {
-      i += len;
-      continue;
+  for (;;) {
+    for (std::size_t len; (len = space_length(text, i)) != 0; i += len) {
+      if (i == n) return;  // the sentinel
     }
     const std::size_t start = i;
     bool has_special = false, has_dot_comma_dash = false;
-    while (i < n) {
+    for (;;) {
       // Runs of plain bytes (letters, digits, most non-ASCII) are the common case.
-      while (i < n && byte_class[static_cast<unsigned char>(line[i])] == plain) ++i;
-      if (i == n) break;
-      const std::uint8_t cls = byte_class[static_cast<unsigned char>(line[i])];
+      const char* q = text.data() + i;
+      while (byte_class[static_cast<unsigned char>(*q)] == plain) ++q;
+      i = static_cast<std::size_t>(q - text.data());
+      const char c = *q;
+      const std::uint8_t cls = byte_class[static_cast<unsigned char>(c)];
       if (cls == special) {
         has_special = true;
-        const char c = line[i];
         has_dot_comma_dash = has_dot_comma_dash || c == '.' || c == ',' || c == '-';
         ++i;
-      } else if (cls == space) {
+      } else if (cls == space || space_length(text, i) != 0) {
         break;
       } else {
-        len = space_length(line, i);
-        if (len != 0) break;
-        ++i;
+        ++i;  // the lead byte of a non-space character
       }
     }
-    const std::string_view piece = line.substr(start, i - start);
+    const std::string_view piece = text.substr(start, i - start);
     // A piece without special characters, or of one character, is a token as it is.
     if (!has_special || piece.size() == 1) {
-      out.push(piece);
+      out.add(start, i);
       continue;
     }
     // Without '.', ',' or '-' only the first substitution acts: each special character becomes a
@@ -236,18 +314,14 @@ void tokenize_13a(std::string_view line, token_list& out) {
       std::size_t run = 0;
       for (std::size_t k = 0; k < piece.size(); ++k) {
         if (byte_class[static_cast<unsigned char>(piece[k])] != special) continue;
-        if (k > run) out.push(piece.substr(run, k - run));
-        out.push(piece.substr(k, 1));
+        if (k > run) out.add(start + run, start + k);
+        out.add(start + k, start + k + 1);
         run = k + 1;
       }
-      if (run < piece.size()) out.push(piece.substr(run));
+      if (run < piece.size()) out.add(start + run, i);
       continue;
     }
-    s.piece.assign(1, ' ');
-    s.piece.append(piece);
-    s.piece.push_back(' ');
-    regexp_passes(s.piece, s.a, s.b);
-    python_split(s.a, out);
+    split_piece_13a(piece, start, s.gaps, out);
   }
 }
 
@@ -500,7 +574,7 @@ std::string sacrebleu_tokenize(std::string_view text, sacrebleu_tokenizer tokeni
   std::string scratch;
   detail::sacrebleu_tokenize_into(text, tokenizer, lowercase, tokens, scratch);
   std::string out;
-  out.reserve(tokens.bytes.size() + tokens.size());
+  out.reserve(tokens.used + tokens.size());
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     if (i != 0) out.push_back(' ');
     out.append(tokens[i]);

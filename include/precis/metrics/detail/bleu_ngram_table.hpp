@@ -10,6 +10,7 @@
 /// index never clears or reallocates its memory once warm.
 
 #include <algorithm>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -237,6 +238,136 @@ class token_vocab {
   std::vector<slot> slots_;
   std::string arena_;
   std::size_t mask_ = 0;
+  std::size_t size_ = 0;
+  std::uint32_t gen_ = 0;
+};
+
+/// The first min(n, 8) bytes at `p` (n >= 1) as a zero-extended word, through one 8-byte load:
+/// `p` must have 8 readable bytes, as every position inside a `token_list` token has (its
+/// padding).
+inline std::uint64_t load_padded(const char* p, std::size_t n) noexcept {
+  std::uint64_t w;
+  std::memcpy(&w, p, 8);
+  // The bytes past the token are whatever the buffer holds: keep only the token's own. `n` is at
+  // least 1 (tokens are never empty), so the shifts stay below 64.
+  const std::size_t bits = 8 * std::min<std::size_t>(n, 8);
+  if constexpr (std::endian::native == std::endian::little) {
+    return w & (((std::uint64_t{1} << (bits - 1)) << 1) - 1);
+  } else {
+    return w & ~((std::uint64_t{1} << (63 - (bits - 1))) - 1);
+  }
+}
+
+/// token -> id for tokens that live in `token_list`s, stored as views rather than copies.
+///
+/// Why a second vocabulary: BLEU's tokens sit in padded token lists that outlive the index built
+/// over them (the free functions' thread-local lists, or the scorer's own copy), so the slots
+/// point into those lists instead of copying every token into an arena, and hashing and comparing
+/// work on whole 8-byte words (`load_padded`) with no libc calls. Most tokens are at most 8 bytes
+/// long and compare through `head` and `len` alone. chrF keeps `token_vocab`, which copies,
+/// because it reuses one token list for every reference.
+class token_view_vocab {
+ public:
+  /// Empties the vocabulary (O(1) once warm) and makes room for `expected` tokens.
+  void reset(std::size_t expected) {
+    if (++gen_ == 0) {
+      for (auto& s : slots_) s.gen = 0;
+      gen_ = 1;
+    }
+    size_ = 0;
+    std::size_t cap = 16;
+    while (cap < expected * 2) cap *= 2;
+    if (cap > slots_.size()) {
+      slots_.assign(cap, slot{});
+      gen_ = 1;
+    }
+    // As in ngram_table: a small build uses only the first `cap` slots of a larger vector.
+    set_capacity(cap);
+  }
+
+  /// The id of the `n` (>= 1) bytes at `p` (inside a token_list), or `no_id`.
+  [[nodiscard]] std::uint32_t find(const char* p, std::size_t n) const noexcept {
+    const std::uint64_t head = load_padded(p, n);
+    for (std::size_t i = slot_of(p, n, head);; i = (i + 1) & mask_) {
+      const slot& s = slots_[i];
+      if (s.gen != gen_) return no_id;
+      if (same(s, p, n, head)) return s.id;
+    }
+  }
+
+  /// The id of the `n` (>= 1) bytes at `p`, assigning `next_id++` when new. The bytes must stay
+  /// alive and unchanged while the vocabulary is used.
+  std::uint32_t insert(const char* p, std::size_t n, std::uint32_t& next_id) {
+    if ((size_ + 1) * 2 > mask_ + 1) grow();
+    const std::uint64_t head = load_padded(p, n);
+    for (std::size_t i = slot_of(p, n, head);; i = (i + 1) & mask_) {
+      slot& s = slots_[i];
+      if (s.gen != gen_) {
+        s = slot{head, p, static_cast<std::uint32_t>(n), next_id++, gen_};
+        ++size_;
+        return s.id;
+      }
+      if (same(s, p, n, head)) return s.id;
+    }
+  }
+
+ private:
+  struct slot {
+    std::uint64_t head = 0;  // the first (up to) 8 bytes, zero-extended
+    const char* data = nullptr;
+    std::uint32_t len = 0;
+    std::uint32_t id = 0;
+    std::uint32_t gen = 0;
+  };
+
+  // Fibonacci hashing of the token's words: for the usual token of at most 8 bytes, one add and
+  // one multiply, the high bits pick the slot.
+  [[nodiscard]] std::size_t slot_of(const char* p, std::size_t n,
+                                    std::uint64_t head) const noexcept {
+    std::uint64_t h = head + n;
+    for (std::size_t i = 8; i < n; i += 8) {
+      h = ((h << 29) | (h >> 35)) * 0xD6E8FEB86659FD93ULL ^ load_padded(p + i, n - i);
+    }
+    return static_cast<std::size_t>((h * 0x9E3779B97F4A7C15ULL) >> shift_);
+  }
+
+  static bool same(const slot& s, const char* p, std::size_t n, std::uint64_t head) noexcept {
+    if (s.head != head || s.len != n) return false;
+    for (std::size_t i = 8; i < n; i += 8) {
+      if (load_padded(s.data + i, n - i) != load_padded(p + i, n - i)) return false;
+    }
+    return true;
+  }
+
+  void set_capacity(std::size_t cap) noexcept {
+    mask_ = cap - 1;
+    shift_ = 64;
+    for (std::size_t c = cap; c > 1; c >>= 1) --shift_;
+  }
+
+  void grow() {
+    std::vector<slot> old;
+    old.swap(slots_);
+    old.resize(std::min(old.size(), mask_ + 1));  // the live part
+    const std::uint32_t old_gen = gen_;
+    slots_.assign(old.empty() ? 16 : old.size() * 2, slot{});
+    set_capacity(slots_.size());
+    gen_ = 1;
+    for (const slot& o : old) {
+      if (o.gen != old_gen) continue;
+      for (std::size_t i = slot_of(o.data, o.len, o.head);; i = (i + 1) & mask_) {
+        if (slots_[i].gen != gen_) {
+          slots_[i] = o;
+          slots_[i].gen = gen_;
+          break;
+        }
+      }
+    }
+  }
+
+  std::vector<slot> slots_;
+  std::size_t mask_ = 0;
+  int shift_ = 64;
   std::size_t size_ = 0;
   std::uint32_t gen_ = 0;
 };

@@ -4,8 +4,10 @@
 /// (`str.split()`, `str.lower()`) they need. Implemented in src/metrics/sacrebleu_tokenize.cpp so
 /// that ICU stays out of public headers.
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,23 +16,57 @@
 
 namespace precis::metrics::detail {
 
-/// Tokens stored back to back in one buffer, so refilling a reused list does not allocate.
+/// Tokens as views into one byte buffer, reused across fills so refilling does not allocate.
+///
+/// Why views: the 13a tokenizer copies the text into `bytes` once (`assign_text`) and records
+/// every token as a (begin, end) pair into it (`add`), instead of copying each token separately;
+/// other tokenizers append token bytes (`push`). Why padding: `bytes` always holds at least
+/// `padding` initialized bytes past the end of the last token, so the BLEU vocabulary can load
+/// a whole 8-byte word at any token position (and mask off what lies past the token) without a
+/// bounds check or a call to memcpy for a variable length.
 struct token_list {
-  std::string bytes;
-  std::vector<std::uint32_t> ends;  // token i is bytes[ends[i-1], ends[i])
+  static constexpr std::size_t padding = 8;
+
+  struct span {
+    std::uint32_t begin;
+    std::uint32_t end;
+  };
+
+  std::string bytes;        // token bytes; size() >= used + padding once anything was stored
+  std::size_t used = 0;     // bytes in use; the rest is padding (any initialized content)
+  std::vector<span> spans;  // token i is bytes[spans[i].begin, spans[i].end)
 
   void clear() noexcept {
-    bytes.clear();
-    ends.clear();
+    used = 0;
+    spans.clear();
   }
-  [[nodiscard]] std::size_t size() const noexcept { return ends.size(); }
+  [[nodiscard]] std::size_t size() const noexcept { return spans.size(); }
   [[nodiscard]] std::string_view operator[](std::size_t i) const noexcept {
-    const std::uint32_t b = i == 0 ? 0 : ends[i - 1];
-    return std::string_view(bytes).substr(b, ends[i] - b);
+    return std::string_view(bytes.data() + spans[i].begin, spans[i].end - spans[i].begin);
   }
+  /// Appends a copy of `token`, which must not point into this list.
   void push(std::string_view token) {
-    bytes.append(token);
-    ends.push_back(static_cast<std::uint32_t>(bytes.size()));
+    make_room(used + token.size());
+    if (!token.empty()) std::memcpy(bytes.data() + used, token.data(), token.size());
+    spans.push_back(
+        {static_cast<std::uint32_t>(used), static_cast<std::uint32_t>(used + token.size())});
+    used += token.size();
+  }
+  /// Replaces the stored bytes with a copy of `text` (and no tokens); `add` then records views.
+  void assign_text(std::string_view text) {
+    clear();
+    make_room(text.size());
+    if (!text.empty()) std::memcpy(bytes.data(), text.data(), text.size());
+    used = text.size();
+  }
+  /// Records bytes[begin, end) as the next token.
+  void add(std::size_t begin, std::size_t end) {
+    spans.push_back({static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end)});
+  }
+
+ private:
+  void make_room(std::size_t n) {
+    if (bytes.size() < n + padding) bytes.resize(std::max(n + padding, 2 * bytes.size()));
   }
 };
 
