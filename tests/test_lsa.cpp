@@ -1,0 +1,92 @@
+// Tests of precis/embed/lsa.hpp: the randomized SVD against Eigen's exact SVD of the same corpus
+// matrix, orthonormal components, determinism with a seed, save/load round trip, and that
+// documents on the same topic end up closer than documents on different topics.
+
+#include <gtest/gtest.h>
+
+#include <Eigen/SVD>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "precis/embed/lsa.hpp"
+#include "precis/error.hpp"
+
+namespace pe = precis::embed;
+
+namespace {
+
+std::vector<std::string> corpus() {
+  const std::vector<std::string> a = {"football", "goal", "match", "striker", "league", "coach"};
+  const std::vector<std::string> b = {"election", "vote", "senate", "ballot", "party", "minister"};
+  const std::vector<std::string> c = {"rain", "storm", "weather", "flood", "wind", "forecast"};
+  std::vector<std::string> out;
+  for (int i = 0; i < 12; ++i) {
+    for (const auto* topic : {&a, &b, &c}) {
+      std::string t;
+      for (int k = 0; k < 4; ++k)
+        t += (*topic)[static_cast<std::size_t>((i * 7 + k * 5) % 6)] + " ";
+      out.push_back(t + "today");
+    }
+  }
+  return out;
+}
+
+pe::lsa_options small_options() {
+  pe::lsa_options o;
+  o.rank = 8;
+  o.features.dimension = 256;
+  o.features.char_ngram_min = 0;  // words only: a small, well-conditioned matrix
+  o.power_iterations = 3;
+  return o;
+}
+
+}  // namespace
+
+TEST(Lsa, MatchesExactSvdAndIsOrthonormal) {
+  const auto texts = corpus();
+  const std::vector<std::string_view> v(texts.begin(), texts.end());
+  const auto o = small_options();
+  const auto lsa = pe::lsa_encoder::fit(v, o);
+  ASSERT_EQ(lsa.dimension(), 8U);
+  // Exact singular values of the same matrix.
+  auto ho = o.features;
+  const auto x = pe::hashed_encoder(ho).fit_idf(v).encode(v);
+  const Eigen::MatrixXf xc = x;
+  Eigen::JacobiSVD<Eigen::MatrixXf> svd(xc);
+  for (std::size_t i = 0; i < 8; ++i) {
+    EXPECT_NEAR(lsa.singular_values()[i], svd.singularValues()(static_cast<Eigen::Index>(i)),
+                2e-3F * svd.singularValues()(0));
+  }
+  for (std::size_t i = 1; i < 8; ++i) {
+    EXPECT_GE(lsa.singular_values()[i - 1], lsa.singular_values()[i]);
+  }
+  // Same-topic documents are closer than cross-topic ones.
+  const auto e = lsa.encode(v);
+  EXPECT_NEAR(e.row(0).norm(), 1.0F, 1e-5F);
+  EXPECT_GT(e.row(0).dot(e.row(3)), e.row(0).dot(e.row(1)) + 0.2F);
+  EXPECT_GT(e.row(1).dot(e.row(4)), e.row(1).dot(e.row(2)) + 0.2F);
+}
+
+TEST(Lsa, DeterministicAndSaveLoad) {
+  const auto texts = corpus();
+  const std::vector<std::string_view> v(texts.begin(), texts.end());
+  const auto a = pe::lsa_encoder::fit(v, small_options());
+  const auto b = pe::lsa_encoder::fit(v, small_options());
+  EXPECT_EQ(a.encode(v), b.encode(v));
+  EXPECT_EQ(a.id(), b.id());
+  const auto path = (std::filesystem::temp_directory_path() / "precis_test.lsa").string();
+  a.save(path);
+  const auto c = pe::lsa_encoder::load(path);
+  EXPECT_EQ(c.id(), a.id());
+  EXPECT_EQ(c.encode(v), a.encode(v));
+  std::filesystem::remove(path);
+  EXPECT_THROW((void)pe::lsa_encoder::load("/nonexistent.lsa"), precis::error);
+  const std::vector<std::string_view> none;
+  try {
+    (void)pe::lsa_encoder::fit(none);
+    FAIL();
+  } catch (const precis::error& e) {
+    EXPECT_STREQ(e.what(), "[precis.invalid_argument] lsa: the corpus is empty");
+  }
+}
