@@ -1,0 +1,241 @@
+// Field-by-field comparison with a gold object; see docs/judge/json_compare.md.
+#include "precis/judge/json_compare.hpp"
+
+#include <cmath>
+
+#include "judge_json.hpp"
+#include "precis/text/normalize.hpp"
+
+namespace precis::judge {
+namespace {
+
+using detail::value;
+using vkind = detail::value::kind;
+
+struct effective {
+  string_match strings;
+  list_match lists;
+  double tolerance;
+  double relative;
+  bool ignore;
+};
+
+bool is_scalar(const value& v) { return v.type != vkind::array && v.type != vkind::object; }
+
+std::string normalized(const std::string& s) {
+  const std::string n = precis::text::normalize(s, true, true);
+  std::string out;
+  out.reserve(n.size());
+  bool space = false;
+  for (const char c : n) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+      space = !out.empty();
+    } else {
+      if (space) out += ' ';
+      space = false;
+      out += c;
+    }
+  }
+  return out;
+}
+
+class comparer {
+ public:
+  comparer(const json_compare_options& o, json_compare_result& r) : o_(o), r_(r) {}
+
+  void walk(const value& g, const value* out, std::string& ptr) {
+    const effective e = rule_for(ptr);
+    if (e.ignore) return;
+    const bool container_leaf = (g.type == vkind::object && g.members.empty()) ||
+                                (g.type == vkind::array && all_scalars(g));
+    if (g.type == vkind::object && !container_leaf) {
+      const bool object_out = out != nullptr && out->type == vkind::object;
+      for (const auto& m : g.members) {
+        const std::size_t len = ptr.size();
+        detail::append_pointer_token(ptr, m.key);
+        walk(m.val, object_out ? out->find(m.key) : nullptr, ptr);
+        ptr.resize(len);
+      }
+      if (object_out) {
+        for (const auto& m : out->members) {
+          if (g.find(m.key) == nullptr) {
+            std::string x = ptr;
+            detail::append_pointer_token(x, m.key);
+            r_.extra.push_back(std::move(x));
+          }
+        }
+      }
+      if (out != nullptr && !object_out) mismatch_subtree(g, *out, ptr);
+      return;
+    }
+    if (g.type == vkind::array && !container_leaf) {
+      const bool array_out = out != nullptr && out->type == vkind::array;
+      for (std::size_t i = 0; i < g.items.size(); ++i) {
+        const std::size_t len = ptr.size();
+        ptr += '/';
+        ptr += std::to_string(i);
+        walk(g.items[i], array_out && i < out->items.size() ? &out->items[i] : nullptr, ptr);
+        ptr.resize(len);
+      }
+      if (array_out) {
+        for (std::size_t i = g.items.size(); i < out->items.size(); ++i)
+          r_.extra.push_back(ptr + "/" + std::to_string(i));
+      }
+      if (out != nullptr && !array_out) mismatch_subtree(g, *out, ptr);
+      return;
+    }
+    leaf(g, out, ptr, e);
+  }
+
+ private:
+  static bool all_scalars(const value& a) {
+    for (const auto& x : a.items)
+      if (!is_scalar(x)) return false;
+    return true;
+  }
+
+  effective rule_for(const std::string& ptr) const {
+    effective e{o_.strings, o_.lists, o_.tolerance, o_.relative_tolerance, false};
+    std::size_t best = 0;
+    bool any = false;
+    for (const auto& [p, rule] : o_.rules) {
+      const bool applies =
+          ptr.compare(0, p.size(), p) == 0 && (ptr.size() == p.size() || ptr[p.size()] == '/');
+      if (!applies || (any && p.size() < best)) continue;
+      any = true;
+      best = p.size();
+      if (rule.strings) e.strings = *rule.strings;
+      if (rule.lists) e.lists = *rule.lists;
+      if (rule.tolerance) e.tolerance = *rule.tolerance;
+      if (rule.relative_tolerance) e.relative = *rule.relative_tolerance;
+      e.ignore = rule.ignore;
+    }
+    return e;
+  }
+
+  // The output has a scalar where the gold has a structure: every gold field under it fails.
+  void mismatch_subtree(const value& g, const value& out, std::string& ptr) {
+    // Remove the "missing" entries just added for this subtree and mark them as mismatches.
+    for (auto& d : r_.details) {
+      if (d.method == "missing" && d.pointer.compare(0, ptr.size(), ptr) == 0 &&
+          (d.pointer.size() == ptr.size() || d.pointer[ptr.size()] == '/')) {
+        d.method = "type_mismatch";
+        --r_.missing;
+      }
+    }
+    (void)g;
+    (void)out;
+  }
+
+  bool scalar_match(const value& g, const value& o, const effective& e) const {
+    if (g.type != o.type) return false;
+    switch (g.type) {
+      case vkind::null:
+        return true;
+      case vkind::boolean:
+        return g.boolean == o.boolean;
+      case vkind::number: {
+        const double allowed = std::max(e.tolerance, e.relative * std::fabs(g.number));
+        return std::fabs(o.number - g.number) <= allowed;
+      }
+      case vkind::string:
+        return e.strings == string_match::exact ? g.text == o.text
+                                                : normalized(g.text) == normalized(o.text);
+      default:
+        return detail::equal(g, o);
+    }
+  }
+
+  void leaf(const value& g, const value* out, const std::string& ptr, const effective& e) {
+    field_comparison f;
+    f.pointer = ptr;
+    f.expected = detail::dump(g);
+    ++r_.fields;
+    if (out == nullptr) {
+      f.method = "missing";
+      f.score = 0;
+      f.recall = 0;
+      f.precision = 0;
+      ++r_.missing;
+    } else {
+      f.actual = detail::dump(*out);
+      if (g.type == vkind::array) {
+        list(g, *out, f, e);
+      } else if (g.type == vkind::object) {  // empty gold object
+        f.method = "exact";
+        f.score = detail::equal(g, *out) ? 1 : 0;
+      } else if (g.type != out->type) {
+        f.method = "type_mismatch";
+        f.score = 0;
+      } else {
+        f.method = g.type == vkind::number ? "numeric"
+                   : g.type == vkind::string
+                       ? (e.strings == string_match::exact ? "exact" : "normalized")
+                       : "exact";
+        f.score = scalar_match(g, *out, e) ? 1 : 0;
+      }
+      if (g.type != vkind::array) f.precision = f.recall = f.score;
+    }
+    if (f.score == 1.0) ++r_.matched;
+    r_.details.push_back(std::move(f));
+  }
+
+  void list(const value& g, const value& o, field_comparison& f, const effective& e) const {
+    if (o.type != vkind::array) {
+      f.method = "type_mismatch";
+      f.score = f.precision = f.recall = 0;
+      return;
+    }
+    if (e.lists == list_match::ordered) {
+      f.method = "ordered";
+      bool same = g.items.size() == o.items.size();
+      for (std::size_t i = 0; same && i < g.items.size(); ++i)
+        same = scalar_match(g.items[i], o.items[i], e);
+      f.score = f.precision = f.recall = same ? 1 : 0;
+      return;
+    }
+    f.method = "set";
+    if (g.items.empty() && o.items.empty()) {
+      f.score = f.precision = f.recall = 1;
+      return;
+    }
+    std::vector<char> used(o.items.size(), 0);
+    std::size_t hits = 0;
+    for (const auto& x : g.items) {
+      for (std::size_t j = 0; j < o.items.size(); ++j) {
+        if (!used[j] && scalar_match(x, o.items[j], e)) {
+          used[j] = 1;
+          ++hits;
+          break;
+        }
+      }
+    }
+    const double h = static_cast<double>(hits);
+    f.precision = o.items.empty() ? 0.0 : h / static_cast<double>(o.items.size());
+    f.recall = g.items.empty() ? 0.0 : h / static_cast<double>(g.items.size());
+    f.score =
+        f.precision + f.recall > 0 ? 2 * f.precision * f.recall / (f.precision + f.recall) : 0;
+  }
+
+  const json_compare_options& o_;
+  json_compare_result& r_;
+};
+
+}  // namespace
+
+json_compare_result compare_json(std::string_view output, std::string_view gold,
+                                 const json_compare_options& options) {
+  const value g = detail::parse_strict(gold, "gold", json_max_depth_limit);
+  json_compare_result r;
+  value out;
+  r.parse = detail::extract(output, options.parse, out);
+  comparer c(options, r);
+  std::string ptr;
+  c.walk(g, r.parse.ok() ? &out : nullptr, ptr);
+  double sum = 0;
+  for (const auto& d : r.details) sum += d.score;
+  r.score = r.fields == 0 ? 1.0 : sum / static_cast<double>(r.fields);
+  return r;
+}
+
+}  // namespace precis::judge

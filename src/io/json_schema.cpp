@@ -1,0 +1,756 @@
+// JSON Schema (2020-12 subset) compiler and validator with field-level partial credit.
+// See docs/judge/json_schema.md. Patterns use ICU regular expressions on code points (ICU keeps
+// its backtracking stack on the heap with a limit, so long strings cannot overflow the C stack
+// as std::regex's recursive executor does).
+#include "precis/judge/json_schema.hpp"
+
+#include <unicode/regex.h>
+#include <unicode/utext.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <optional>
+#include <unordered_map>
+
+#include "judge_json.hpp"
+#include "precis/detail/parallel.hpp"
+#include "precis/error.hpp"
+
+namespace precis::judge {
+namespace {
+
+using detail::value;
+using vkind = detail::value::kind;
+
+enum type_bit : std::uint8_t {
+  t_null = 1,
+  t_boolean = 2,
+  t_integer = 4,
+  t_number = 8,
+  t_string = 16,
+  t_array = 32,
+  t_object = 64,
+};
+
+constexpr std::size_t max_eval_depth = 6000;    // ~500 bytes of stack each: ~3 MB at most
+constexpr std::size_t max_schema_depth = 1000;  // JSON nesting of a schema document
+// ICU time slices (about 1 ms each on current hardware) before a match gives up.
+constexpr int32_t pattern_time_limit = 1000;
+
+struct node {
+  int boolean = -1;  // -1: a schema object; 0: `false`; 1: `true`
+  std::uint8_t types = 0;
+  std::string type_text;  // "integer", "string or null"
+  std::vector<std::pair<std::string, int>> properties;
+  std::vector<std::string> required;
+  int additional = -1;
+  int items = -1;
+  std::vector<int> prefix_items;
+  bool has_const = false;
+  value const_value;
+  bool has_enum = false;
+  std::vector<value> enum_values;
+  std::optional<double> minimum, maximum, exclusive_minimum, exclusive_maximum, multiple_of;
+  std::optional<std::size_t> min_length, max_length, min_items, max_items, min_properties,
+      max_properties;
+  bool unique_items = false;
+  std::shared_ptr<const icu::RegexPattern> pattern;
+  std::string pattern_text;
+  std::vector<int> all_of, any_of, one_of;
+  int not_schema = -1;
+  int ref = -1;
+  std::string ref_text;
+};
+
+std::string schema_error_prefix(const std::string& ptr) {
+  return "schema: at " + (ptr.empty() ? std::string("(root)") : ptr) + ": ";
+}
+
+[[noreturn]] void bad_schema(const std::string& ptr, const std::string& message) {
+  raise("invalid_argument", schema_error_prefix(ptr) + message);
+}
+
+std::string type_name_of(const value& v) {
+  switch (v.type) {
+    case vkind::null:
+      return "null";
+    case vkind::boolean:
+      return "boolean";
+    case vkind::number:
+      return std::isfinite(v.number) && std::floor(v.number) == v.number ? "integer" : "number";
+    case vkind::string:
+      return "string";
+    case vkind::array:
+      return "array";
+    case vkind::object:
+      return "object";
+  }
+  return "null";
+}
+
+std::string short_dump(const value& v) {
+  std::string s = detail::dump(v);
+  if (s.size() > 80) {
+    std::size_t cut = 77;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+    s = s.substr(0, cut) + "...";
+  }
+  return s;
+}
+
+std::string plural(std::size_t n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+}  // namespace
+
+struct json_schema::impl {
+  value document;
+  std::vector<node> nodes;
+  json_schema_options options;
+  int root = 0;
+
+  // ---- compilation ----
+  std::map<std::string, int> compiled;  // schema pointer -> node
+  std::vector<std::pair<int, std::string>> pending_refs;
+
+  static std::string decode_fragment(const std::string& ref, const std::string& ptr) {
+    std::string out;
+    for (std::size_t i = 1; i < ref.size(); ++i) {
+      if (ref[i] == '%' && i + 2 < ref.size()) {
+        const std::string hex = ref.substr(i + 1, 2);
+        char* end = nullptr;
+        const long c = std::strtol(hex.c_str(), &end, 16);
+        if (end != hex.c_str() + 2)
+          bad_schema(ptr, "invalid percent-encoding in $ref '" + ref + "'");
+        out += static_cast<char>(c);
+        i += 2;
+      } else {
+        out += ref[i];
+      }
+    }
+    return out;
+  }
+
+  int resolve_ref(const std::string& ref, const std::string& ptr) {
+    if (ref.empty() || ref[0] != '#') {
+      bad_schema(ptr, "$ref '" + ref +
+                          "' is not supported (only references within the document, "
+                          "such as '#/$defs/name', '#/definitions/name' or '#')");
+    }
+    const std::string fragment = decode_fragment(ref, ptr);
+    if (!fragment.empty() && fragment[0] != '/') {
+      bad_schema(ptr, "$ref '" + ref + "' is not supported (anchors are not; use a JSON Pointer)");
+    }
+    const value* at = &document;
+    std::string canonical;
+    std::size_t i = 0;
+    while (i < fragment.size()) {
+      std::size_t j = fragment.find('/', i + 1);
+      if (j == std::string::npos) j = fragment.size();
+      std::string token;
+      for (std::size_t k = i + 1; k < j; ++k) {
+        if (fragment[k] == '~' && k + 1 < j && fragment[k + 1] == '0') {
+          token += '~';
+          ++k;
+        } else if (fragment[k] == '~' && k + 1 < j && fragment[k + 1] == '1') {
+          token += '/';
+          ++k;
+        } else {
+          token += fragment[k];
+        }
+      }
+      const value* next = nullptr;
+      if (at->type == vkind::object) {
+        next = at->find(token);
+      } else if (at->type == vkind::array && !token.empty() &&
+                 token.find_first_not_of("0123456789") == std::string::npos) {
+        const std::size_t idx = std::stoul(token);
+        if (idx < at->items.size()) next = &at->items[idx];
+      }
+      if (next == nullptr) bad_schema(ptr, "$ref '" + ref + "' points to nothing");
+      at = next;
+      detail::append_pointer_token(canonical, token);
+      i = j;
+    }
+    return compile(*at, canonical);
+  }
+
+  double number_of(const value& s, const char* key, const std::string& ptr) {
+    const value* v = s.find(key);
+    if (v->type != vkind::number) bad_schema(ptr + "/" + key, "expected a number");
+    return v->number;
+  }
+
+  std::size_t count_of(const value& s, const char* key, const std::string& ptr) {
+    const value* v = s.find(key);
+    if (v->type != vkind::number || v->number < 0 || std::floor(v->number) != v->number) {
+      bad_schema(ptr + "/" + key, "expected a non-negative integer");
+    }
+    return static_cast<std::size_t>(v->number);
+  }
+
+  std::vector<int> schema_list(const value& s, const char* key, const std::string& ptr) {
+    const value* v = s.find(key);
+    const std::string here = ptr + "/" + key;
+    if (v->type != vkind::array || v->items.empty())
+      bad_schema(here, "expected a non-empty array of schemas");
+    std::vector<int> out;
+    for (std::size_t i = 0; i < v->items.size(); ++i) {
+      out.push_back(compile(v->items[i], here + "/" + std::to_string(i)));
+    }
+    return out;
+  }
+
+  static std::uint8_t type_bit_of(const std::string& name, const std::string& ptr) {
+    if (name == "null") return t_null;
+    if (name == "boolean") return t_boolean;
+    if (name == "integer") return t_integer;
+    if (name == "number") return t_number;
+    if (name == "string") return t_string;
+    if (name == "array") return t_array;
+    if (name == "object") return t_object;
+    bad_schema(ptr, "unknown type '" + name + "'");
+  }
+
+  int compile(const value& s, const std::string& ptr) {
+    if (const auto it = compiled.find(ptr); it != compiled.end()) return it->second;
+    const int index = static_cast<int>(nodes.size());
+    nodes.emplace_back();
+    compiled.emplace(ptr, index);
+    node n;
+    if (s.type == vkind::boolean) {
+      n.boolean = s.boolean ? 1 : 0;
+      nodes[static_cast<std::size_t>(index)] = std::move(n);
+      return index;
+    }
+    if (s.type != vkind::object) bad_schema(ptr, "a schema must be an object or a boolean");
+    for (const auto& m : s.members) {
+      const std::string& k = m.key;
+      const value& v = m.val;
+      const std::string here = ptr + "/" + escape_json_pointer_token(k);
+      if (k == "type") {
+        std::vector<std::string> names;
+        if (v.type == vkind::string) {
+          names.push_back(v.text);
+        } else if (v.type == vkind::array && !v.items.empty()) {
+          for (const auto& t : v.items) {
+            if (t.type != vkind::string)
+              bad_schema(here, "expected a string or an array of strings");
+            names.push_back(t.text);
+          }
+        } else {
+          bad_schema(here, "expected a string or an array of strings");
+        }
+        for (std::size_t i = 0; i < names.size(); ++i) {
+          n.types |= type_bit_of(names[i], here);
+          if (i > 0) n.type_text += i + 1 == names.size() ? " or " : ", ";
+          n.type_text += names[i];
+        }
+      } else if (k == "properties") {
+        if (v.type != vkind::object) bad_schema(here, "expected an object of schemas");
+        for (const auto& p : v.members) {
+          n.properties.emplace_back(p.key,
+                                    compile(p.val, here + "/" + escape_json_pointer_token(p.key)));
+        }
+      } else if (k == "required") {
+        if (v.type != vkind::array) bad_schema(here, "expected an array of strings");
+        for (const auto& r : v.items) {
+          if (r.type != vkind::string) bad_schema(here, "expected an array of strings");
+          if (std::find(n.required.begin(), n.required.end(), r.text) == n.required.end())
+            n.required.push_back(r.text);
+        }
+      } else if (k == "additionalProperties") {
+        n.additional = compile(v, here);
+      } else if (k == "items") {
+        if (v.type == vkind::array) {  // draft 2019-09 tuple form
+          for (std::size_t i = 0; i < v.items.size(); ++i)
+            n.prefix_items.push_back(compile(v.items[i], here + "/" + std::to_string(i)));
+        } else {
+          n.items = compile(v, here);
+        }
+      } else if (k == "prefixItems") {
+        n.prefix_items = schema_list(s, "prefixItems", ptr);
+      } else if (k == "const") {
+        n.has_const = true;
+        n.const_value = v;
+      } else if (k == "enum") {
+        if (v.type != vkind::array) bad_schema(here, "expected an array");
+        n.has_enum = true;
+        n.enum_values = v.items;
+      } else if (k == "minimum") {
+        n.minimum = number_of(s, "minimum", ptr);
+      } else if (k == "maximum") {
+        n.maximum = number_of(s, "maximum", ptr);
+      } else if (k == "exclusiveMinimum") {
+        n.exclusive_minimum = number_of(s, "exclusiveMinimum", ptr);
+      } else if (k == "exclusiveMaximum") {
+        n.exclusive_maximum = number_of(s, "exclusiveMaximum", ptr);
+      } else if (k == "multipleOf") {
+        n.multiple_of = number_of(s, "multipleOf", ptr);
+        if (!(*n.multiple_of > 0)) bad_schema(here, "expected a number greater than 0");
+      } else if (k == "minLength") {
+        n.min_length = count_of(s, "minLength", ptr);
+      } else if (k == "maxLength") {
+        n.max_length = count_of(s, "maxLength", ptr);
+      } else if (k == "minItems") {
+        n.min_items = count_of(s, "minItems", ptr);
+      } else if (k == "maxItems") {
+        n.max_items = count_of(s, "maxItems", ptr);
+      } else if (k == "minProperties") {
+        n.min_properties = count_of(s, "minProperties", ptr);
+      } else if (k == "maxProperties") {
+        n.max_properties = count_of(s, "maxProperties", ptr);
+      } else if (k == "uniqueItems") {
+        if (v.type != vkind::boolean) bad_schema(here, "expected a boolean");
+        n.unique_items = v.boolean;
+      } else if (k == "pattern") {
+        if (v.type != vkind::string) bad_schema(here, "expected a string");
+        UErrorCode status = U_ZERO_ERROR;
+        UParseError pe;
+        std::shared_ptr<icu::RegexPattern> p(
+            icu::RegexPattern::compile(icu::UnicodeString::fromUTF8(v.text), 0, pe, status));
+        if (U_FAILURE(status) || !p) {
+          bad_schema(here,
+                     "invalid regular expression '" + v.text + "' (" + u_errorName(status) + ")");
+        }
+        n.pattern = std::move(p);
+        n.pattern_text = v.text;
+      } else if (k == "allOf") {
+        n.all_of = schema_list(s, "allOf", ptr);
+      } else if (k == "anyOf") {
+        n.any_of = schema_list(s, "anyOf", ptr);
+      } else if (k == "oneOf") {
+        n.one_of = schema_list(s, "oneOf", ptr);
+      } else if (k == "not") {
+        n.not_schema = compile(v, here);
+      } else if (k == "$ref") {
+        if (v.type != vkind::string) bad_schema(here, "expected a string");
+        n.ref_text = v.text;
+        pending_refs.emplace_back(index, here);
+      }
+      // Anything else ($schema, $id, title, description, format, default, examples, $defs,
+      // definitions, and keywords outside the subset) is ignored here; $defs and definitions are
+      // compiled when a $ref reaches them.
+    }
+    nodes[static_cast<std::size_t>(index)] = std::move(n);
+    return index;
+  }
+
+  void compile_all() {
+    root = compile(document, "");
+    while (!pending_refs.empty()) {
+      const auto [index, here] = pending_refs.back();
+      pending_refs.pop_back();
+      const std::string ref = nodes[static_cast<std::size_t>(index)].ref_text;
+      const int target = resolve_ref(ref, here);
+      nodes[static_cast<std::size_t>(index)].ref = target;
+    }
+    compiled.clear();
+  }
+
+  // ---- evaluation ----
+  struct context {
+    std::vector<schema_violation>* out;  // null while probing anyOf/oneOf/not branches
+    std::size_t* count;
+    std::size_t max;
+    std::string pointer;
+    std::size_t depth = 0;
+  };
+
+  template <class Message>
+  static void emit(context& c, const char* keyword, Message&& message) {
+    ++*c.count;
+    if (c.out != nullptr && c.out->size() < c.max) {
+      c.out->push_back({c.pointer, keyword, message()});
+    }
+  }
+
+  template <class Message>
+  static void emit_at(context& c, std::string_view token, const char* keyword, Message&& message) {
+    const std::size_t len = c.pointer.size();
+    detail::append_pointer_token(c.pointer, token);
+    emit(c, keyword, message);
+    c.pointer.resize(len);
+  }
+
+  double descend(int n, const value& v, context& c, std::string_view token) const {
+    const std::size_t len = c.pointer.size();
+    detail::append_pointer_token(c.pointer, token);
+    const double credit = eval(n, v, c);
+    c.pointer.resize(len);
+    return credit;
+  }
+
+  double probe(int n, const value& v, const context& c) const {
+    std::size_t count = 0;
+    context p{nullptr, &count, 0, {}, c.depth};
+    return eval(n, v, p);
+  }
+
+  static bool matches(const icu::RegexPattern& pattern, const std::string& s, bool& failed) {
+    UErrorCode status = U_ZERO_ERROR;
+    UText* text = utext_openUTF8(nullptr, s.data(), static_cast<int64_t>(s.size()), &status);
+    std::unique_ptr<icu::RegexMatcher> m(pattern.matcher(status));
+    bool found = false;
+    if (U_SUCCESS(status) && m) {
+      m->setTimeLimit(pattern_time_limit, status);
+      m->reset(text);
+      found = m->find(status) != 0;
+    }
+    utext_close(text);
+    failed = U_FAILURE(status);
+    return found;
+  }
+
+  double eval(int index, const value& v, context& c) const {
+    const node& s = nodes[static_cast<std::size_t>(index)];
+    if (s.boolean == 1) return 1.0;
+    if (s.boolean == 0) {
+      emit(c, "false", [] { return std::string("no value is allowed here (schema false)"); });
+      return 0.0;
+    }
+    if (c.depth >= max_eval_depth) {
+      emit(c, "$ref", [] {
+        return "schema evaluation deeper than " + std::to_string(max_eval_depth) + " levels";
+      });
+      return 0.0;
+    }
+    ++c.depth;
+    std::size_t own_fail = 0;
+    std::size_t parts = 0;
+    double part_sum = 0;
+    double applied = 1.0;
+
+    if (s.types != 0) {
+      bool ok = false;
+      switch (v.type) {
+        case vkind::null:
+          ok = s.types & t_null;
+          break;
+        case vkind::boolean:
+          ok = s.types & t_boolean;
+          break;
+        case vkind::number:
+          ok = (s.types & t_number) || ((s.types & t_integer) && std::isfinite(v.number) &&
+                                        std::floor(v.number) == v.number);
+          break;
+        case vkind::string:
+          ok = s.types & t_string;
+          break;
+        case vkind::array:
+          ok = s.types & t_array;
+          break;
+        case vkind::object:
+          ok = s.types & t_object;
+          break;
+      }
+      if (!ok) {
+        ++own_fail;
+        emit(c, "type", [&] { return "expected " + s.type_text + ", got " + type_name_of(v); });
+      }
+    }
+    if (s.has_const && !detail::equal(v, s.const_value)) {
+      ++own_fail;
+      emit(c, "const",
+           [&] { return "expected " + short_dump(s.const_value) + ", got " + short_dump(v); });
+    }
+    if (s.has_enum) {
+      bool ok = false;
+      for (const auto& e : s.enum_values)
+        if (detail::equal(v, e)) ok = true;
+      if (!ok) {
+        ++own_fail;
+        emit(c, "enum", [&] {
+          std::string all;
+          for (std::size_t i = 0; i < s.enum_values.size(); ++i) {
+            if (i) all += ", ";
+            detail::dump(s.enum_values[i], all);
+          }
+          if (all.size() > 200) all = all.substr(0, 197) + "...";
+          return short_dump(v) + " is not one of [" + all + "]";
+        });
+      }
+    }
+    if (v.type == vkind::number) {
+      const double x = v.number;
+      const auto num = [](double d) { return detail::number_text(d); };
+      if (s.minimum && x < *s.minimum) {
+        ++own_fail;
+        emit(c, "minimum",
+             [&] { return num(x) + " is less than the minimum of " + num(*s.minimum); });
+      }
+      if (s.maximum && x > *s.maximum) {
+        ++own_fail;
+        emit(c, "maximum",
+             [&] { return num(x) + " is greater than the maximum of " + num(*s.maximum); });
+      }
+      if (s.exclusive_minimum && x <= *s.exclusive_minimum) {
+        ++own_fail;
+        emit(c, "exclusiveMinimum", [&] {
+          return num(x) + " is not greater than the exclusive minimum of " +
+                 num(*s.exclusive_minimum);
+        });
+      }
+      if (s.exclusive_maximum && x >= *s.exclusive_maximum) {
+        ++own_fail;
+        emit(c, "exclusiveMaximum", [&] {
+          return num(x) + " is not less than the exclusive maximum of " + num(*s.exclusive_maximum);
+        });
+      }
+      if (s.multiple_of) {
+        const double q = x / *s.multiple_of;
+        if (!std::isfinite(q) ||
+            std::fabs(q - std::nearbyint(q)) > 1e-9 * std::max(1.0, std::fabs(q))) {
+          ++own_fail;
+          emit(c, "multipleOf",
+               [&] { return num(x) + " is not a multiple of " + num(*s.multiple_of); });
+        }
+      }
+    } else if (v.type == vkind::string) {
+      if (s.min_length || s.max_length) {
+        const std::size_t len = detail::code_points(v.text);
+        if (s.min_length && len < *s.min_length) {
+          ++own_fail;
+          emit(c, "minLength", [&] {
+            return "expected at least " + plural(*s.min_length, "character", "characters") +
+                   ", got " + std::to_string(len);
+          });
+        }
+        if (s.max_length && len > *s.max_length) {
+          ++own_fail;
+          emit(c, "maxLength", [&] {
+            return "expected at most " + plural(*s.max_length, "character", "characters") +
+                   ", got " + std::to_string(len);
+          });
+        }
+      }
+      if (s.pattern) {
+        bool failed = false;
+        const bool found = matches(*s.pattern, v.text, failed);
+        if (failed) {
+          ++own_fail;
+          emit(c, "pattern", [&] {
+            return "pattern '" + s.pattern_text + "' could not be evaluated (ICU limit reached)";
+          });
+        } else if (!found) {
+          ++own_fail;
+          emit(c, "pattern", [&] { return "does not match pattern '" + s.pattern_text + "'"; });
+        }
+      }
+    } else if (v.type == vkind::array) {
+      const std::size_t n = v.items.size();
+      if (s.min_items && n < *s.min_items) {
+        ++own_fail;
+        emit(c, "minItems", [&] {
+          return "expected at least " + plural(*s.min_items, "item", "items") + ", got " +
+                 std::to_string(n);
+        });
+      }
+      if (s.max_items && n > *s.max_items) {
+        ++own_fail;
+        emit(c, "maxItems", [&] {
+          return "expected at most " + plural(*s.max_items, "item", "items") + ", got " +
+                 std::to_string(n);
+        });
+      }
+      if (s.unique_items) {
+        for (std::size_t i = 0; i < n; ++i) {
+          bool dup = false;
+          for (std::size_t j = i + 1; j < n && !dup; ++j) {
+            if (detail::equal(v.items[i], v.items[j])) {
+              dup = true;
+              ++own_fail;
+              emit(c, "uniqueItems", [&] {
+                return "items " + std::to_string(i) + " and " + std::to_string(j) + " are equal";
+              });
+            }
+          }
+          if (dup) break;
+        }
+      }
+      if (!s.prefix_items.empty() || s.items >= 0) {
+        for (std::size_t i = 0; i < n; ++i) {
+          int sub = -1;
+          if (i < s.prefix_items.size()) {
+            sub = s.prefix_items[i];
+          } else {
+            sub = s.items;
+          }
+          if (sub < 0) continue;
+          ++parts;
+          part_sum += descend(sub, v.items[i], c, std::to_string(i));
+        }
+      }
+    } else if (v.type == vkind::object) {
+      const std::size_t n = v.members.size();
+      if (s.min_properties && n < *s.min_properties) {
+        ++own_fail;
+        emit(c, "minProperties", [&] {
+          return "expected at least " + plural(*s.min_properties, "property", "properties") +
+                 ", got " + std::to_string(n);
+        });
+      }
+      if (s.max_properties && n > *s.max_properties) {
+        ++own_fail;
+        emit(c, "maxProperties", [&] {
+          return "expected at most " + plural(*s.max_properties, "property", "properties") +
+                 ", got " + std::to_string(n);
+        });
+      }
+      for (const auto& name : s.required) {
+        if (v.find(name) == nullptr) {
+          ++parts;
+          emit_at(c, name, "required",
+                  [&] { return "required property '" + name + "' is missing"; });
+        }
+      }
+      for (const auto& m : v.members) {
+        int sub = -1;
+        for (const auto& [pname, pindex] : s.properties) {
+          if (pname == m.key) {
+            sub = pindex;
+            break;
+          }
+        }
+        const bool required =
+            std::find(s.required.begin(), s.required.end(), m.key) != s.required.end();
+        double credit = 1.0;
+        if (sub >= 0) {
+          credit = descend(sub, m.val, c, m.key);
+        } else if (s.additional >= 0) {
+          const node& a = nodes[static_cast<std::size_t>(s.additional)];
+          if (a.boolean == 0) {
+            credit = 0.0;
+            emit_at(c, m.key, "additionalProperties",
+                    [&] { return "additional property '" + m.key + "' is not allowed"; });
+          } else {
+            credit = descend(s.additional, m.val, c, m.key);
+          }
+        }
+        if (required) {
+          ++parts;
+          part_sum += credit;
+        } else if (credit < 1.0) {
+          ++own_fail;
+        }
+      }
+    }
+    if (s.ref >= 0) applied = std::min(applied, eval(s.ref, v, c));
+    for (const int sub : s.all_of) applied = std::min(applied, eval(sub, v, c));
+    if (!s.any_of.empty()) {
+      double best = 0;
+      for (const int sub : s.any_of) {
+        best = std::max(best, probe(sub, v, c));
+        if (best == 1.0) break;
+      }
+      if (best < 1.0) {
+        emit(c, "anyOf", [&] {
+          return "does not match any of the " + std::to_string(s.any_of.size()) +
+                 " schemas in anyOf";
+        });
+        applied = std::min(applied, best);
+      }
+    }
+    if (!s.one_of.empty()) {
+      double best = 0;
+      std::size_t matched = 0;
+      for (const int sub : s.one_of) {
+        const double credit = probe(sub, v, c);
+        if (credit == 1.0) ++matched;
+        best = std::max(best, credit);
+      }
+      if (matched == 0) {
+        emit(c, "oneOf", [&] {
+          return "does not match any of the " + std::to_string(s.one_of.size()) +
+                 " schemas in oneOf";
+        });
+        applied = std::min(applied, best);
+      } else if (matched > 1) {
+        emit(c, "oneOf", [&] {
+          return "matches " + std::to_string(matched) + " schemas in oneOf, expected exactly 1";
+        });
+        applied = 0.0;
+      }
+    }
+    if (s.not_schema >= 0 && probe(s.not_schema, v, c) == 1.0) {
+      ++own_fail;
+      emit(c, "not", [] { return std::string("must not match the schema in 'not'"); });
+    }
+    --c.depth;
+    double own = 1.0;
+    if (parts > 0) {
+      own = part_sum / static_cast<double>(parts + (own_fail > 0 ? 1 : 0));
+    } else if (own_fail > 0) {
+      own = 0.0;
+    }
+    return std::min(own, applied);
+  }
+
+  schema_result run(json_output parsed, const value& v) const {
+    schema_result r;
+    r.parse = std::move(parsed);
+    if (!r.parse.ok()) {
+      r.valid = false;
+      r.score = 0.0;
+      r.violations.push_back({"", "parse", r.parse.message});
+      return r;
+    }
+    std::size_t count = 0;
+    context c{&r.violations, &count, options.max_violations, {}, 0};
+    r.score = eval(root, v, c);
+    r.valid = count == 0;
+    if (!r.valid && r.score >= 1.0) r.score = 0.0;  // cannot happen; keeps the invariant visible
+    return r;
+  }
+};
+
+json_schema::json_schema(std::string_view schema_json, const json_schema_options& options) {
+  if (options.max_depth < 1 || options.max_depth > json_max_depth_limit) {
+    raise("invalid_argument", "json_schema_options.max_depth must be in 1.." +
+                                  std::to_string(json_max_depth_limit) + ", got " +
+                                  std::to_string(options.max_depth));
+  }
+  auto p = std::make_shared<impl>();
+  p->options = options;
+  // Compilation recurses with ~1 KB frames: schemas nested deeper than 1000 are refused.
+  p->document = detail::parse_strict(schema_json, "schema", max_schema_depth);
+  p->compile_all();
+  impl_ = std::move(p);
+}
+
+schema_result json_schema::validate(std::string_view json_text) const {
+  json_output_options o;
+  o.max_depth = impl_->options.max_depth;
+  o.strip_code_fences = false;
+  o.strip_prose = false;
+  o.allow_trailing_commas = false;
+  detail::value v;
+  json_output parsed = detail::extract(json_text, o, v);
+  return impl_->run(std::move(parsed), v);
+}
+
+schema_result json_schema::validate_output(std::string_view llm_output) const {
+  json_output_options o;
+  o.max_depth = impl_->options.max_depth;
+  return validate_output(llm_output, o);
+}
+
+schema_result json_schema::validate_output(std::string_view llm_output,
+                                           const json_output_options& parse_options) const {
+  detail::value v;
+  json_output parsed = detail::extract(llm_output, parse_options, v);
+  return impl_->run(std::move(parsed), v);
+}
+
+std::vector<schema_result> json_schema::validate_batch(const std::vector<std::string>& texts,
+                                                       bool tolerant, unsigned threads) const {
+  std::vector<schema_result> out(texts.size());
+  precis::detail::parallel_for(texts.size(), threads, [&](std::size_t i) {
+    out[i] = tolerant ? validate_output(texts[i]) : validate(texts[i]);
+  });
+  return out;
+}
+
+}  // namespace precis::judge

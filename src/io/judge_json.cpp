@@ -1,0 +1,571 @@
+// Strict JSON parser with byte offsets, depth limit and truncation detection; dump; equality.
+// Recursive descent: the recursion depth is bounded by max_depth (at most 10,000), which keeps
+// the stack well under 2 MB.
+#include "judge_json.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <unordered_set>
+
+#include "precis/error.hpp"
+#include "precis/text/utf8.hpp"
+
+namespace precis::judge::detail {
+namespace {
+
+struct parse_failure {
+  json_error_kind kind;
+  std::size_t offset;
+  std::string message;
+};
+
+std::string describe_char(std::string_view s, std::size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  if (c >= 0x20 && c < 0x7F) {
+    std::string out(3, '\'');
+    out[1] = static_cast<char>(c);
+    return out;
+  }
+  if (c < 0x80) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(c));
+    return buf;
+  }
+  std::size_t bad = 0;
+  const std::size_t len = precis::text::detail::utf8_sequence_length(s, i, &bad);
+  std::string out(1, '\'');
+  out.append(s.substr(i, len == 0 ? 1 : len));
+  out.push_back('\'');
+  return out;
+}
+
+class parser {
+ public:
+  parser(std::string_view s, std::size_t end, std::size_t max_depth, bool commas,
+         std::vector<std::size_t>& trailing)
+      : s_(s), end_(end), max_depth_(max_depth), commas_(commas), trailing_(trailing) {}
+
+  std::size_t pos = 0;
+
+  void skip_ws() {
+    while (pos < end_) {
+      const char c = s_[pos];
+      if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+        ++pos;
+      } else {
+        break;
+      }
+    }
+  }
+
+  void parse(value& out, std::size_t depth) {
+    skip_ws();
+    if (pos >= end_) truncated("expected a value");
+    const char c = s_[pos];
+    switch (c) {
+      case '{':
+        parse_object(out, depth + 1);
+        return;
+      case '[':
+        parse_array(out, depth + 1);
+        return;
+      case '"':
+        out.type = value::kind::string;
+        parse_string(out.text);
+        return;
+      case 't':
+        literal("true", out, value::kind::boolean, true);
+        return;
+      case 'f':
+        literal("false", out, value::kind::boolean, false);
+        return;
+      case 'n':
+        literal("null", out, value::kind::null, false);
+        return;
+      default:
+        if (c == '-' || (c >= '0' && c <= '9')) {
+          parse_number(out);
+          return;
+        }
+        unexpected("expected a value");
+    }
+  }
+
+ private:
+  [[noreturn]] void truncated(const std::string& what) {
+    throw parse_failure{json_error_kind::truncated, end_,
+                        "truncated JSON at byte " + std::to_string(end_) + ": " + what};
+  }
+  [[noreturn]] void unexpected(const std::string& expected) {
+    std::string hint;
+    const char c = s_[pos];
+    if (c == '\'') hint = " (single quotes are not JSON)";
+    if (c == '/') hint = " (comments are not JSON)";
+    throw parse_failure{json_error_kind::syntax, pos,
+                        "unexpected " + describe_char(s_, pos) + " at byte " + std::to_string(pos) +
+                            " (" + expected + ")" + hint};
+  }
+  [[noreturn]] void fail(std::size_t at, const std::string& message) {
+    throw parse_failure{json_error_kind::syntax, at, message + " at byte " + std::to_string(at)};
+  }
+
+  void check_depth(std::size_t depth) {
+    if (depth > max_depth_) {
+      throw parse_failure{
+          json_error_kind::too_deep, pos,
+          "nesting deeper than " + std::to_string(max_depth_) + " at byte " + std::to_string(pos)};
+    }
+  }
+
+  void literal(std::string_view word, value& out, value::kind k, bool b) {
+    for (std::size_t i = 0; i < word.size(); ++i) {
+      if (pos + i >= end_) truncated("incomplete literal '" + std::string(word) + "'");
+      if (s_[pos + i] != word[i]) {
+        pos += i;
+        unexpected("expected '" + std::string(word) + "'");
+      }
+    }
+    pos += word.size();
+    out.type = k;
+    out.boolean = b;
+  }
+
+  void parse_number(value& out) {
+    const std::size_t start = pos;
+    bool integer = true;
+    if (s_[pos] == '-') ++pos;
+    if (pos >= end_) truncated("incomplete number");
+    if (s_[pos] == '0') {
+      ++pos;
+    } else if (s_[pos] >= '1' && s_[pos] <= '9') {
+      while (pos < end_ && s_[pos] >= '0' && s_[pos] <= '9') ++pos;
+    } else {
+      unexpected("expected a digit");
+    }
+    if (pos < end_ && s_[pos] == '.') {
+      integer = false;
+      ++pos;
+      if (pos >= end_) truncated("incomplete number");
+      if (s_[pos] < '0' || s_[pos] > '9') unexpected("expected a digit");
+      while (pos < end_ && s_[pos] >= '0' && s_[pos] <= '9') ++pos;
+    }
+    if (pos < end_ && (s_[pos] == 'e' || s_[pos] == 'E')) {
+      integer = false;
+      ++pos;
+      if (pos < end_ && (s_[pos] == '+' || s_[pos] == '-')) ++pos;
+      if (pos >= end_) truncated("incomplete number");
+      if (s_[pos] < '0' || s_[pos] > '9') unexpected("expected a digit");
+      while (pos < end_ && s_[pos] >= '0' && s_[pos] <= '9') ++pos;
+    }
+    double d = 0;
+    const auto r = std::from_chars(s_.data() + start, s_.data() + pos, d);
+    if (r.ec == std::errc::result_out_of_range) {
+      // Underflow to 0 is harmless; overflow is not representable.
+      double probe = 0;
+      std::sscanf(std::string(s_.substr(start, pos - start)).c_str(), "%lf", &probe);
+      if (std::isinf(probe)) fail(start, "number out of range");
+      d = probe;
+    }
+    out.type = value::kind::number;
+    out.number = d;
+    out.integer_literal = integer;
+  }
+
+  static void put_utf8(std::string& out, std::uint32_t cp) {
+    if (cp < 0x80) {
+      out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      out += static_cast<char>(0xC0 | (cp >> 6));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      out += static_cast<char>(0xE0 | (cp >> 12));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (cp >> 18));
+      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+  }
+
+  std::uint32_t hex4(std::size_t start) {
+    std::uint32_t v = 0;
+    for (std::size_t k = 0; k < 4; ++k) {
+      if (pos >= end_) truncated("unterminated string starting at byte " + std::to_string(start));
+      const char c = s_[pos];
+      std::uint32_t d;
+      if (c >= '0' && c <= '9') {
+        d = static_cast<std::uint32_t>(c - '0');
+      } else if (c >= 'a' && c <= 'f') {
+        d = static_cast<std::uint32_t>(c - 'a' + 10);
+      } else if (c >= 'A' && c <= 'F') {
+        d = static_cast<std::uint32_t>(c - 'A' + 10);
+      } else {
+        unexpected("expected a hex digit");
+      }
+      v = v * 16 + d;
+      ++pos;
+    }
+    return v;
+  }
+
+  void parse_string(std::string& out) {
+    const std::size_t start = pos;
+    ++pos;  // opening quote
+    out.clear();
+    for (;;) {
+      // Copy the plain run in one go.
+      std::size_t run = pos;
+      while (run < end_) {
+        const auto c = static_cast<unsigned char>(s_[run]);
+        if (c == '"' || c == '\\' || c < 0x20) break;
+        ++run;
+      }
+      out.append(s_.data() + pos, run - pos);
+      pos = run;
+      if (pos >= end_) truncated("unterminated string starting at byte " + std::to_string(start));
+      const char c = s_[pos];
+      if (c == '"') {
+        ++pos;
+        return;
+      }
+      if (c != '\\')
+        fail(pos, "unescaped control character " + describe_char(s_, pos) + " in string");
+      ++pos;
+      if (pos >= end_) truncated("unterminated string starting at byte " + std::to_string(start));
+      const char e = s_[pos++];
+      switch (e) {
+        case '"':
+          out += '"';
+          break;
+        case '\\':
+          out += '\\';
+          break;
+        case '/':
+          out += '/';
+          break;
+        case 'b':
+          out += '\b';
+          break;
+        case 'f':
+          out += '\f';
+          break;
+        case 'n':
+          out += '\n';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case 't':
+          out += '\t';
+          break;
+        case 'u': {
+          const std::size_t at = pos - 2;
+          std::uint32_t cp = hex4(start);
+          if (cp >= 0xD800 && cp <= 0xDBFF) {
+            if (pos + 1 < end_ && s_[pos] == '\\' && s_[pos + 1] == 'u') {
+              pos += 2;
+              const std::uint32_t lo = hex4(start);
+              if (lo < 0xDC00 || lo > 0xDFFF) fail(at, "unpaired surrogate escape");
+              cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            } else if (pos + 1 >= end_) {
+              truncated("unterminated string starting at byte " + std::to_string(start));
+            } else {
+              fail(at, "unpaired surrogate escape");
+            }
+          } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+            fail(at, "unpaired surrogate escape");
+          }
+          put_utf8(out, cp);
+          break;
+        }
+        default:
+          pos -= 1;
+          unexpected("invalid escape");
+      }
+    }
+  }
+
+  // After a comma: is the next token the closing bracket (a trailing comma)?
+  bool trailing_comma(std::size_t comma, char close) {
+    skip_ws();
+    if (pos < end_ && s_[pos] == close) {
+      if (!commas_) unexpected("trailing comma before '" + std::string(1, close) + "'");
+      trailing_.push_back(comma);
+      return true;
+    }
+    return false;
+  }
+
+  void parse_array(value& out, std::size_t depth) {
+    check_depth(depth);
+    const std::size_t start = pos;
+    ++pos;
+    out.type = value::kind::array;
+    skip_ws();
+    if (pos >= end_) truncated("unclosed array starting at byte " + std::to_string(start));
+    if (s_[pos] == ']') {
+      ++pos;
+      return;
+    }
+    for (;;) {
+      out.items.emplace_back();
+      parse(out.items.back(), depth);
+      skip_ws();
+      if (pos >= end_) truncated("unclosed array starting at byte " + std::to_string(start));
+      if (s_[pos] == ',') {
+        const std::size_t comma = pos++;
+        if (trailing_comma(comma, ']')) {
+          ++pos;
+          return;
+        }
+        continue;
+      }
+      if (s_[pos] == ']') {
+        ++pos;
+        return;
+      }
+      unexpected("expected ',' or ']'");
+    }
+  }
+
+  void parse_object(value& out, std::size_t depth) {
+    check_depth(depth);
+    const std::size_t start = pos;
+    ++pos;
+    out.type = value::kind::object;
+    skip_ws();
+    if (pos >= end_) truncated("unclosed object starting at byte " + std::to_string(start));
+    if (s_[pos] == '}') {
+      ++pos;
+      return;
+    }
+    std::unordered_set<std::string> seen;  // filled once an object passes 16 members
+    for (;;) {
+      skip_ws();
+      if (pos >= end_) truncated("unclosed object starting at byte " + std::to_string(start));
+      if (s_[pos] != '"') unexpected("expected a property name in double quotes");
+      const std::size_t key_at = pos;
+      out.members.emplace_back();
+      parse_string(out.members.back().key);
+      const std::string& key = out.members.back().key;
+      bool duplicate = false;
+      if (out.members.size() <= 16) {
+        for (std::size_t k = 0; k + 1 < out.members.size(); ++k)
+          if (out.members[k].key == key) duplicate = true;
+      } else {
+        if (seen.empty())
+          for (std::size_t k = 0; k + 1 < out.members.size(); ++k) seen.insert(out.members[k].key);
+        duplicate = !seen.insert(key).second;
+      }
+      if (duplicate) fail(key_at, "duplicate key '" + key + "'");
+      skip_ws();
+      if (pos >= end_) truncated("unclosed object starting at byte " + std::to_string(start));
+      if (s_[pos] != ':') unexpected("expected ':'");
+      ++pos;
+      parse(out.members.back().val, depth);
+      skip_ws();
+      if (pos >= end_) truncated("unclosed object starting at byte " + std::to_string(start));
+      if (s_[pos] == ',') {
+        const std::size_t comma = pos++;
+        if (trailing_comma(comma, '}')) {
+          ++pos;
+          return;
+        }
+        continue;
+      }
+      if (s_[pos] == '}') {
+        ++pos;
+        return;
+      }
+      unexpected("expected ',' or '}'");
+    }
+  }
+
+  std::string_view s_;
+  std::size_t end_;
+  std::size_t max_depth_;
+  bool commas_;
+  std::vector<std::size_t>& trailing_;
+};
+
+void dump_string(std::string_view s, std::string& out) {
+  out += '"';
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (ch) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
+          out += buf;
+        } else {
+          out += ch;
+        }
+    }
+  }
+  out += '"';
+}
+
+}  // namespace
+
+parse_outcome parse_value(std::string_view text, std::size_t begin, std::size_t end, value& out,
+                          std::size_t max_depth, bool allow_trailing_commas) {
+  parse_outcome r;
+  parser p(text, end, max_depth, allow_trailing_commas, r.trailing_commas);
+  p.pos = begin;
+  try {
+    p.parse(out, 0);
+    r.ok = true;
+    r.value_end = p.pos;
+  } catch (const parse_failure& f) {
+    r.error = f.kind;
+    r.error_offset = f.offset;
+    r.message = f.message;
+    out = value{};
+  }
+  return r;
+}
+
+value parse_strict(std::string_view text, std::string_view what, std::size_t max_depth) {
+  if (const auto bad = precis::text::find_invalid_utf8(text)) {
+    raise("invalid_utf8", std::string(what) + ": invalid UTF-8 at byte " + std::to_string(*bad));
+  }
+  value v;
+  const auto r = parse_value(text, 0, text.size(), v, max_depth, false);
+  if (!r.ok) raise("parse_error", std::string(what) + ": " + r.message);
+  std::size_t i = r.value_end;
+  while (i < text.size() &&
+         (text[i] == ' ' || text[i] == '\n' || text[i] == '\r' || text[i] == '\t'))
+    ++i;
+  if (i < text.size()) {
+    raise("parse_error", std::string(what) + ": unexpected " + describe_char(text, i) +
+                             " at byte " + std::to_string(i) + " (expected end of input)");
+  }
+  return v;
+}
+
+std::string number_text(double d) {
+  if (d == 0) return "0";
+  if (std::nearbyint(d) == d && std::fabs(d) < 1e16) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.0f", d);
+    return buf;
+  }
+  char buf[64];
+  const auto r = std::to_chars(buf, buf + sizeof buf, d);
+  return std::string(buf, r.ptr);
+}
+
+void dump(const value& v, std::string& out) {
+  switch (v.type) {
+    case value::kind::null:
+      out += "null";
+      return;
+    case value::kind::boolean:
+      out += v.boolean ? "true" : "false";
+      return;
+    case value::kind::number:
+      out += number_text(v.number);
+      return;
+    case value::kind::string:
+      dump_string(v.text, out);
+      return;
+    case value::kind::array:
+      out += '[';
+      for (std::size_t i = 0; i < v.items.size(); ++i) {
+        if (i) out += ',';
+        dump(v.items[i], out);
+      }
+      out += ']';
+      return;
+    case value::kind::object:
+      out += '{';
+      for (std::size_t i = 0; i < v.members.size(); ++i) {
+        if (i) out += ',';
+        dump_string(v.members[i].key, out);
+        out += ':';
+        dump(v.members[i].val, out);
+      }
+      out += '}';
+      return;
+  }
+}
+
+std::string dump(const value& v) {
+  std::string out;
+  dump(v, out);
+  return out;
+}
+
+bool equal(const value& a, const value& b) noexcept {
+  if (a.type != b.type) return false;
+  switch (a.type) {
+    case value::kind::null:
+      return true;
+    case value::kind::boolean:
+      return a.boolean == b.boolean;
+    case value::kind::number:
+      return a.number == b.number;
+    case value::kind::string:
+      return a.text == b.text;
+    case value::kind::array:
+      if (a.items.size() != b.items.size()) return false;
+      for (std::size_t i = 0; i < a.items.size(); ++i)
+        if (!equal(a.items[i], b.items[i])) return false;
+      return true;
+    case value::kind::object:
+      if (a.members.size() != b.members.size()) return false;
+      for (const auto& m : a.members) {
+        const value* o = b.find(m.key);
+        if (o == nullptr || !equal(m.val, *o)) return false;
+      }
+      return true;
+  }
+  return false;
+}
+
+void append_pointer_token(std::string& pointer, std::string_view token) {
+  pointer += '/';
+  for (const char c : token) {
+    if (c == '~') {
+      pointer += "~0";
+    } else if (c == '/') {
+      pointer += "~1";
+    } else {
+      pointer += c;
+    }
+  }
+}
+
+std::size_t code_points(std::string_view s) noexcept {
+  std::size_t n = 0;
+  for (const char c : s)
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+  return n;
+}
+
+}  // namespace precis::judge::detail
