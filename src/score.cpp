@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <limits>
+#include <memory>
 #include <optional>
+#include <unordered_map>
 
 #include "precis/detail/parallel.hpp"
 #include "precis/error.hpp"
@@ -17,6 +19,13 @@ struct plan {
   bool bleu = false;
   bool chrf = false;
   bool chrfpp = false;
+  bool relevance = false;
+  bool faithfulness = false;
+  bool conciseness = false;
+  [[nodiscard]] bool needs_references() const noexcept {
+    return !rouge.empty() || bleu || chrf || chrfpp;
+  }
+  [[nodiscard]] bool grounded() const noexcept { return relevance || faithfulness || conciseness; }
   metrics::rouge_options rouge_options;
   metrics::chrf_options chrfpp_options;
 };
@@ -31,13 +40,19 @@ plan make_plan(const score_options& options) {
       p.chrf = true;
     } else if (name == "chrfpp" || name == "chrf++") {
       p.chrfpp = true;
+    } else if (name == "relevance") {
+      p.relevance = true;
+    } else if (name == "faithfulness") {
+      p.faithfulness = true;
+    } else if (name == "conciseness") {
+      p.conciseness = true;
     } else if (name.rfind("rouge", 0) == 0) {
       const auto type = metrics::parse_rouge_type(name);
       if (std::find(p.rouge.begin(), p.rouge.end(), type) == p.rouge.end()) p.rouge.push_back(type);
     } else {
       raise("invalid_argument", "unknown metric '" + name +
-                                    "' (expected rouge1 .. rouge9, rougeL, rougeLsum, bleu, chrf "
-                                    "or chrfpp)");
+                                    "' (expected rouge1 .. rouge9, rougeL, rougeLsum, bleu, chrf, "
+                                    "chrfpp, relevance, faithfulness or conciseness)");
     }
   }
   p.rouge_options = options.rouge;
@@ -61,6 +76,11 @@ std::vector<std::string> columns_of(const plan& p) {
   if (p.bleu) columns.emplace_back("bleu");
   if (p.chrf) columns.emplace_back("chrf");
   if (p.chrfpp) columns.emplace_back("chrfpp");
+  if (p.grounded()) {
+    for (auto& c : metrics::grounded_columns(p.relevance, p.faithfulness, p.conciseness)) {
+      columns.push_back(std::move(c));
+    }
+  }
   return columns;
 }
 
@@ -100,6 +120,39 @@ score_table score_records(std::span<const record> records, const score_options& 
   table.errors.assign(records.size(), {});
   std::vector<std::optional<record_stats>> stats(records.size());
 
+  // Source-grounded metrics: one scorer per distinct (sources, query), built once and shared by
+  // every record that has them (e.g. the 16 system summaries of one article).
+  std::vector<std::size_t> group_of(records.size(), 0);
+  std::vector<std::unique_ptr<const metrics::grounded_scorer>> scorers;
+  std::vector<std::optional<error>> group_errors;
+  if (p.grounded()) {
+    std::unordered_map<std::string, std::size_t> groups;
+    std::vector<std::size_t> first_record;
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      std::string key = records[i].query;
+      for (const auto& s : records[i].sources) {
+        key += '\0';
+        key += s.id;
+        key += '\0';
+        key += s.text;
+      }
+      const auto [it, added] = groups.emplace(std::move(key), first_record.size());
+      if (added) first_record.push_back(i);
+      group_of[i] = it->second;
+    }
+    scorers.resize(first_record.size());
+    group_errors.resize(first_record.size());
+    detail::parallel_for(first_record.size(), threads, [&](std::size_t g) {
+      const record& r = records[first_record[g]];
+      try {
+        scorers[g] = std::make_unique<const metrics::grounded_scorer>(
+            std::span<const source_doc>(r.sources), r.query, options.grounded);
+      } catch (const error& e) {
+        group_errors[g] = e;
+      }
+    }, 1);
+  }
+
   detail::parallel_for(records.size(), threads, [&](std::size_t i) {
     const record& r = records[i];
     double* row = table.values.data() + i * width;
@@ -109,7 +162,12 @@ score_table score_records(std::span<const record> records, const score_options& 
       for (std::size_t k = 0; k < r.references.size(); ++k) {
         text::validate_utf8(r.references[k], "field 'references[" + std::to_string(k) + "]'");
       }
-      if (r.references.empty()) {
+      if (p.grounded() && r.sources.empty()) {
+        raise("invalid_argument",
+              "no sources: relevance, faithfulness and conciseness need at least one");
+      }
+      if (p.grounded() && group_errors[group_of[i]]) throw *group_errors[group_of[i]];
+      if (p.needs_references() && r.references.empty()) {
         raise("invalid_argument",
               "field 'references' is empty: reference-based metrics need at least one");
       }
@@ -141,6 +199,10 @@ score_table score_records(std::span<const record> records, const score_options& 
         row[c++] = result.score;
         s.chrfpp = result.statistics;
       }
+      if (p.grounded()) {
+        const auto result = scorers[group_of[i]]->score(r.summary);
+        metrics::grounded_values(result, p.relevance, p.faithfulness, p.conciseness, row + c);
+      }
       stats[i] = s;
     } catch (const error& e) {
       std::fill(row, row + width, std::numeric_limits<double>::quiet_NaN());
@@ -152,7 +214,7 @@ score_table score_records(std::span<const record> records, const score_options& 
     }
   });
 
-  // Corpus level: macro mean of each ROUGE F1; BLEU and chrF from summed statistics, as sacrebleu.
+  // Corpus level: macro mean of each ROUGE F1 (and grounded score); BLEU and chrF from summed statistics, as sacrebleu.
   record_stats total;
   std::size_t scored = 0;
   std::vector<double> rouge_sum(p.rouge.size(), 0.0);
@@ -179,6 +241,17 @@ score_table score_records(std::span<const record> records, const score_options& 
     if (p.chrfpp) {
       table.corpus.emplace_back("chrfpp",
                                 metrics::chrf_from_statistics(total.chrfpp, p.chrfpp_options).score);
+    }
+    // Source-grounded metrics: macro mean of each headline score, as for ROUGE.
+    for (const char* name : {"relevance", "faithfulness", "conciseness"}) {
+      const auto at = std::find(table.columns.begin(), table.columns.end(), name);
+      if (at == table.columns.end()) continue;
+      const auto column = static_cast<std::size_t>(at - table.columns.begin());
+      double sum = 0.0;
+      for (std::size_t i = 0; i < records.size(); ++i) {
+        if (stats[i]) sum += table.at(i, column);
+      }
+      table.corpus.emplace_back(name, sum / static_cast<double>(scored));
     }
   }
   return table;

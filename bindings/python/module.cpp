@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "bindings.hpp"
 #include "precis/error.hpp"
 #include "precis/metrics/bleu.hpp"
 #include "precis/metrics/chrf.hpp"
@@ -126,6 +127,27 @@ std::vector<std::string> reference_list(const py::handle& references) {
   }
   return out;
 }
+
+// Summaries and their reference lists for the corpus calls, owned, with views for the kernels.
+struct corpus_input {
+  corpus_input(const py::list& summaries, const py::list& references) {
+    if (summaries.size() != references.size()) {
+      precis::raise("invalid_argument", "got " + std::to_string(summaries.size()) +
+                                            " summaries but " + std::to_string(references.size()) +
+                                            " references");
+    }
+    for (std::size_t i = 0; i < summaries.size(); ++i) {
+      summary_text.push_back(utf8(summaries[i], "summaries[" + std::to_string(i) + "]"));
+      reference_text.push_back(reference_list(references[i]));
+    }
+    summary_views.assign(summary_text.begin(), summary_text.end());
+    for (const auto& r : reference_text) reference_views.emplace_back(r.begin(), r.end());
+  }
+  std::vector<std::string> summary_text;
+  std::vector<std::vector<std::string>> reference_text;
+  std::vector<std::string_view> summary_views;
+  std::vector<std::vector<std::string_view>> reference_views;
+};
 
 // ---- results to Python --------------------------------------------------------------------
 
@@ -376,28 +398,24 @@ PYBIND11_MODULE(_core, m) {
         }, py::arg("summary"), py::arg("references"), py::arg("options"));
 
   // ---- corpus ----
-  m.def("corpus_bleu", [](const std::vector<std::string>& summaries, const py::list& references,
+  m.def("corpus_bleu", [](const py::list& summaries, const py::list& references,
                           const pm::bleu_options& o, unsigned threads) {
-          std::vector<std::vector<std::string>> refs;
-          for (const auto& r : references) refs.push_back(reference_list(r));
-          const std::vector<std::string_view> sums(summaries.begin(), summaries.end());
-          std::vector<std::vector<std::string_view>> views;
-          for (const auto& r : refs) views.emplace_back(r.begin(), r.end());
-          py::gil_scoped_release release;
-          auto result = pm::corpus_bleu(sums, views, o, threads);
-          py::gil_scoped_acquire acquire;
+          const corpus_input in(summaries, references);
+          pm::bleu_result result;
+          {
+            py::gil_scoped_release release;
+            result = pm::corpus_bleu(in.summary_views, in.reference_views, o, threads);
+          }
           return to_dict(result);
         }, py::arg("summaries"), py::arg("references"), py::arg("options"), py::arg("threads"));
-  m.def("corpus_chrf", [](const std::vector<std::string>& summaries, const py::list& references,
+  m.def("corpus_chrf", [](const py::list& summaries, const py::list& references,
                           const pm::chrf_options& o, unsigned threads) {
-          std::vector<std::vector<std::string>> refs;
-          for (const auto& r : references) refs.push_back(reference_list(r));
-          const std::vector<std::string_view> sums(summaries.begin(), summaries.end());
-          std::vector<std::vector<std::string_view>> views;
-          for (const auto& r : refs) views.emplace_back(r.begin(), r.end());
-          py::gil_scoped_release release;
-          auto result = pm::corpus_chrf(sums, views, o, threads);
-          py::gil_scoped_acquire acquire;
+          const corpus_input in(summaries, references);
+          pm::chrf_result result;
+          {
+            py::gil_scoped_release release;
+            result = pm::corpus_chrf(in.summary_views, in.reference_views, o, threads);
+          }
           return to_dict(result);
         }, py::arg("summaries"), py::arg("references"), py::arg("options"), py::arg("threads"));
   m.def("bleu_signature", [](const pm::bleu_options& o, std::size_t nrefs, bool corpus_level) {
@@ -452,4 +470,7 @@ PYBIND11_MODULE(_core, m) {
   m.def("score_batch", &score_batch, py::arg("summaries"), py::arg("references"), py::arg("ids"),
         py::arg("metrics"), py::arg("rouge"), py::arg("bleu"), py::arg("chrf"),
         py::arg("threads"));
+  precis_python::bind_grounded(m);
+  precis_python::bind_embed(m);
+  precis_python::bind_judge(m);
 }

@@ -2,9 +2,21 @@
 /// @file precis.hpp
 /// Umbrella header: everything public in precis.
 
+#include "precis/embed/cache.hpp"
+#include "precis/embed/encoder.hpp"
+#include "precis/embed/lsa.hpp"
+#include "precis/embed/word_vectors.hpp"
 #include "precis/error.hpp"
+#include "precis/judge/json_compare.hpp"
+#include "precis/judge/json_output.hpp"
+#include "precis/judge/json_schema.hpp"
 #include "precis/metrics/bleu.hpp"
 #include "precis/metrics/chrf.hpp"
+#include "precis/metrics/conciseness.hpp"
+#include "precis/metrics/embedding.hpp"
+#include "precis/metrics/faithfulness.hpp"
+#include "precis/metrics/grounded.hpp"
+#include "precis/metrics/relevance.hpp"
 #include "precis/metrics/rouge.hpp"
 #include "precis/metrics/sacrebleu_tokenize.hpp"
 #include "precis/record.hpp"

@@ -237,3 +237,11 @@ def chrf_batch(summaries: Sequence[str], references: Sequence[References], *,
     """Sentence chrF of every pair (``word_order=2``: chrF++); see :func:`chrf`."""
     return score(summaries=summaries, references=references, metrics=["chrf"], threads=threads,
                  chrf=options)
+
+# Areas with modules of their own; their public names are precis' too.
+from . import embed as _embed, grounded as _grounded, judge as _judge  # noqa: E402
+from .grounded import *  # noqa: F401,F403,E402
+from .embed import *  # noqa: F401,F403,E402
+from .judge import *  # noqa: F401,F403,E402
+
+__all__ += _grounded.__all__ + _embed.__all__ + _judge.__all__

@@ -59,3 +59,7 @@ def bleu_batch(summaries: Sequence[str], references: Sequence[References], *, th
                **options: Any) -> ScoreTable: ...
 def chrf_batch(summaries: Sequence[str], references: Sequence[References], *, threads: int = ...,
                **options: Any) -> ScoreTable: ...
+
+from .embed import *
+from .grounded import *
+from .judge import *

@@ -1,0 +1,79 @@
+#pragma once
+/// @file grounded_types.hpp
+/// Options and per-sentence details shared by the source-grounded metrics (relevance.hpp,
+/// faithfulness.hpp, conciseness.hpp, grounded.hpp). See docs/metrics/relevance.md,
+/// docs/metrics/faithfulness.md and docs/metrics/conciseness.md.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "precis/text/analyzed_text.hpp"
+
+namespace precis::metrics {
+
+/// Unit of a length budget (conciseness).
+enum class length_unit : std::uint8_t {
+  words,       ///< word, number and ideograph tokens (what `text::analyze` keeps)
+  tokens,      ///< the same plus punctuation tokens (`text::tokenize` with keep_punctuation)
+  characters,  ///< Unicode code points of the summary
+  sentences,   ///< summary sentences
+};
+
+/// Options of the source-grounded metrics. The defaults are the documented ones; every metric
+/// result of one scorer uses the same analysis.
+struct grounded_options {
+  /// Stemmer for matching summary content to sources (support, coverage, redundancy).
+  text::stemmer_kind stemmer = text::stemmer_kind::porter_nltk;
+  std::string stem_language = "english";  ///< for `stemmer_kind::snowball`
+  /// Language of the built-in filler/hedge list ("en"; "" or "none" for no built-in list).
+  std::string filler_language = "en";
+  /// Extra filler or hedge phrases (matched case-insensitively on whole tokens).
+  std::vector<std::string> extra_fillers{};
+  /// Optional length budget for conciseness, in `budget_unit`; no penalty when absent.
+  std::optional<double> budget{};
+  length_unit budget_unit = length_unit::words;
+  /// A summary sentence whose support is below this is flagged `unsupported`.
+  double support_threshold = 0.5;
+  /// Two summary sentences are redundant when this share of the shorter one's distinct stems
+  /// (idf-weighted) is in the other.
+  double redundancy_threshold = 0.6;
+  /// Weight source sentences by position (1/sqrt(1 + position)) in relevance salience.
+  bool position_prior = true;
+};
+
+/// A byte range [begin, end) in a text.
+struct text_span {
+  std::uint32_t begin = 0;
+  std::uint32_t end = 0;
+  friend bool operator==(const text_span&, const text_span&) = default;
+};
+
+/// Flags of a summary sentence (bit mask in `sentence_detail::flags`).
+enum sentence_flag : std::uint32_t {
+  flag_unsupported = 1,         ///< support < grounded_options::support_threshold
+  flag_unsupported_number = 2,  ///< has a number found in no source
+  flag_novel_name = 4,          ///< has a name-like (capitalized) span with a word in no source
+  flag_redundant = 8,           ///< says what an earlier sentence said (`redundant_with`)
+  flag_filler = 16,             ///< contains a filler or hedge phrase
+};
+
+/// What precis found about one summary sentence.
+struct sentence_detail {
+  text_span span;         ///< bytes of the sentence in the summary
+  double support = 0.0;   ///< [0, 1]: idf-weighted share of its stems in the best source sentence
+  double salience = 0.0;  ///< [0, 1]: salience of that source sentence (relevance)
+  std::int64_t best_source = -1;     ///< index of the best-supporting source, -1 if none
+  std::string best_source_id;        ///< its id ("" if none)
+  text_span source_span;             ///< bytes of the best source sentence in that source
+  std::int64_t redundant_with = -1;  ///< earlier summary sentence it repeats, -1 if none
+  double novel_bigram_ratio = 0.0;   ///< share of its bigrams found in no source (0 if none)
+  std::vector<text_span> unsupported_numbers;  ///< number tokens in no source (summary bytes)
+  std::vector<text_span> novel_names;          ///< name-like spans with a word in no source
+  std::vector<text_span> fillers;              ///< filler/hedge phrases
+  std::uint32_t flags = 0;                     ///< `sentence_flag` bits
+};
+
+}  // namespace precis::metrics

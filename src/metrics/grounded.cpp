@@ -1,0 +1,515 @@
+/// @file grounded.cpp
+/// The source-grounded metrics (relevance, faithfulness, conciseness) around the kernels of
+/// precis/metrics/detail/source_index.hpp (support, salience) and detail/fragments.hpp.
+
+#include "precis/metrics/grounded.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+#include "precis/detail/parallel.hpp"
+#include "precis/error.hpp"
+#include "precis/metrics/detail/fragments.hpp"
+#include "precis/metrics/detail/source_index.hpp"
+#include "precis/text/tokenize.hpp"
+#include "precis/text/utf8.hpp"
+
+namespace precis::metrics {
+
+namespace detail {
+// Phrases as sequences of normalized token strings, indexed by their first token, longest first.
+struct filler_table {
+  std::unordered_map<std::string, std::vector<std::vector<std::string>>, string_hash,
+                     std::equal_to<>>
+      by_first;
+};
+}  // namespace detail
+
+namespace {
+
+constexpr char k_fillers_en[] =
+#include "../../data/fillers/en.txt"
+    ;
+
+// Built-in lists by language; add a data/fillers/<lang>.txt and a line here for another one.
+std::string_view builtin_fillers(std::string_view language) {
+  if (language == "en") return k_fillers_en;
+  raise("invalid_argument", "no built-in filler list for language '" + std::string(language) +
+                                "' (expected en, or none)");
+}
+
+std::vector<std::string> parse_phrases(std::string_view data) {
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  while (pos < data.size()) {
+    std::size_t end = data.find('\n', pos);
+    if (end == std::string_view::npos) end = data.size();
+    std::string_view line = data.substr(pos, end - pos);
+    pos = end + 1;
+    if (const auto hash = line.find('#'); hash != std::string_view::npos)
+      line = line.substr(0, hash);
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\r' || line.back() == '\t')) {
+      line.remove_suffix(1);
+    }
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+    if (!line.empty() && line.find(")fill\"") == std::string_view::npos) out.emplace_back(line);
+  }
+  return out;
+}
+
+std::shared_ptr<const detail::filler_table> build_fillers(const std::vector<std::string>& phrases) {
+  auto table = std::make_shared<detail::filler_table>();
+  for (const auto& phrase : phrases) {
+    text::validate_utf8(phrase, "filler phrase");
+    const auto a = text::analyze(phrase);
+    if (a->tokens().empty()) continue;
+    std::vector<std::string> words;
+    for (std::size_t i = 0; i < a->tokens().size(); ++i) words.emplace_back(a->token_type(i));
+    table->by_first[words.front()].push_back(std::move(words));
+  }
+  for (auto& entry : table->by_first) {
+    std::stable_sort(entry.second.begin(), entry.second.end(),
+                     [](const auto& a, const auto& b) { return a.size() > b.size(); });
+  }
+  return table;
+}
+
+std::shared_ptr<const detail::filler_table> fillers_for(const grounded_options& o) {
+  const bool builtin = !(o.filler_language.empty() || o.filler_language == "none");
+  if (builtin && o.filler_language != "en") builtin_fillers(o.filler_language);  // raises
+  if (o.extra_fillers.empty()) {
+    if (!builtin) return build_fillers({});
+    static const auto en = build_fillers(parse_phrases(k_fillers_en));  // built once per process
+    return en;
+  }
+  auto phrases =
+      builtin ? parse_phrases(builtin_fillers(o.filler_language)) : std::vector<std::string>{};
+  phrases.insert(phrases.end(), o.extra_fillers.begin(), o.extra_fillers.end());
+  return build_fillers(phrases);
+}
+
+void check_options(const grounded_options& o) {
+  if (o.budget && !(*o.budget > 0.0)) raise("invalid_argument", "budget must be > 0");
+  if (!(o.support_threshold >= 0.0 && o.support_threshold <= 1.0)) {
+    raise("invalid_argument", "support_threshold must be in [0, 1]");
+  }
+  if (!(o.redundancy_threshold > 0.0 && o.redundancy_threshold <= 1.0)) {
+    raise("invalid_argument", "redundancy_threshold must be in (0, 1]");
+  }
+}
+
+text::analyze_options analysis_of(const grounded_options& o) {
+  text::analyze_options a;
+  a.stemmer = o.stemmer;
+  a.stem_language = o.stem_language;
+  return a;
+}
+
+std::uint32_t u32(std::size_t v) { return static_cast<std::uint32_t>(v); }
+double ratio(double a, double b) { return b > 0.0 ? a / b : 0.0; }
+
+bool is_capitalized(std::string_view token) {
+  return !token.empty() && token.front() >= 'A' && token.front() <= 'Z';
+}
+
+std::size_t code_points(std::string_view s) {
+  std::size_t n = 0;
+  for (const char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+  return n;
+}
+
+}  // namespace
+
+std::vector<std::string> filler_phrases(std::string_view language) {
+  return parse_phrases(builtin_fillers(language));
+}
+
+grounded_scorer::grounded_scorer(std::span<const source_doc> sources, std::string_view query,
+                                 const grounded_options& options)
+    : options_(options) {
+  check_options(options_);
+  fillers_ = fillers_for(options_);
+  std::vector<std::string> ids;
+  std::vector<std::string_view> texts;
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    ids.push_back(sources[i].id.empty() ? std::to_string(i + 1) : sources[i].id);
+    texts.emplace_back(sources[i].text);
+  }
+  index_ = std::make_unique<const detail::source_index>(ids, texts, query, analysis_of(options_),
+                                                        options_.position_prior);
+}
+
+grounded_scorer::grounded_scorer(std::string_view source, std::string_view query,
+                                 const grounded_options& options)
+    : grounded_scorer(std::vector<source_doc>{{"1", std::string(source)}}, query, options) {}
+
+grounded_scorer::~grounded_scorer() = default;
+grounded_scorer::grounded_scorer(grounded_scorer&&) noexcept = default;
+grounded_scorer& grounded_scorer::operator=(grounded_scorer&&) noexcept = default;
+
+const grounded_options& grounded_scorer::options() const noexcept { return options_; }
+
+grounded_result grounded_scorer::score(std::string_view summary) const {
+  const detail::source_index& index = *index_;
+  text::validate_utf8(summary, "summary");
+  const auto sum = text::analyze(summary, index.analysis());
+  const auto tokens = sum->tokens();
+  const std::size_t n_tokens = tokens.size();
+  const auto type_map = index.map_types(*sum);
+  const auto stem_map = index.map_stems(*sum);
+  std::vector<std::uint32_t> g_type(n_tokens), g_stem(n_tokens);
+  for (std::size_t i = 0; i < n_tokens; ++i) {
+    g_type[i] = type_map[sum->ids()[i]];
+    g_stem[i] = stem_map[sum->stem_ids()[i]];
+  }
+  const auto& automaton = index.automaton();
+  // match[p]: longest run from p (at most 4) found in a source, for the n-gram ratios.
+  std::vector<std::uint8_t> match(n_tokens);
+  for (std::size_t p = 0; p < n_tokens; ++p) {
+    match[p] = static_cast<std::uint8_t>(automaton.longest_prefix(
+        std::span<const std::uint32_t>(g_type).subspan(p, std::min<std::size_t>(4, n_tokens - p))));
+  }
+  // Idf of a local stem: the sources' idf, or the unseen idf.
+  auto local_idf = [&](std::uint32_t local) { return index.idf(stem_map[local]); };
+
+  grounded_result out;
+  auto& rel = out.relevance;
+  auto& fai = out.faithfulness;
+  auto& con = out.conciseness;
+
+  // ---- per sentence ----
+  std::vector<sentence_detail> details;
+  std::vector<std::vector<std::uint32_t>> sentence_stems;  // distinct local stems, sorted
+  std::vector<double> scratch;
+  std::size_t filler_words = 0;
+  for (const auto& span : sum->sentences()) {
+    if (span.first_token == span.end_token) continue;
+    sentence_detail d;
+    d.span = {span.begin, span.end};
+    std::vector<std::uint32_t> local;
+    for (auto p = span.first_token; p < span.end_token; ++p) local.push_back(sum->stem_ids()[p]);
+    std::sort(local.begin(), local.end());
+    local.erase(std::unique(local.begin(), local.end()), local.end());
+    std::vector<std::uint32_t> global;
+    global.reserve(local.size());
+    for (const auto l : local) global.push_back(stem_map[l]);
+    const auto m = index.best_support(global, scratch);
+    d.support = m.score;
+    if (m.sentence != text::no_id) {
+      const auto& s = index.sentences()[m.sentence];
+      d.best_source = s.source;
+      d.best_source_id = index.source_id(s.source);
+      d.source_span = {s.begin, s.end};
+      d.salience = s.salience;
+    }
+    if (d.support < options_.support_threshold) d.flags |= flag_unsupported;
+    // Bigrams inside the sentence.
+    const std::size_t len = span.end_token - span.first_token;
+    if (len >= 2) {
+      std::size_t novel = 0;
+      for (auto p = span.first_token; p + 1 < span.end_token; ++p) novel += match[p] < 2 ? 1 : 0;
+      d.novel_bigram_ratio = static_cast<double>(novel) / static_cast<double>(len - 1);
+    }
+    // Numbers and name-like spans in no source.
+    for (auto p = span.first_token; p < span.end_token; ++p) {
+      if (tokens[p].kind == text::token_kind::number && g_type[p] == text::no_id) {
+        d.unsupported_numbers.push_back({tokens[p].begin, tokens[p].end});
+      }
+    }
+    for (auto p = span.first_token; p < span.end_token;) {
+      if (tokens[p].kind != text::token_kind::word || !is_capitalized(sum->token_text(p))) {
+        ++p;
+        continue;
+      }
+      auto q = p;
+      while (q < span.end_token && tokens[q].kind == text::token_kind::word &&
+             is_capitalized(sum->token_text(q))) {
+        ++q;
+      }
+      // A sentence-initial capital is only part of a name when the word is not a known word of
+      // the sources ("Yesterday John Smith" -> "John Smith"); alone it never counts.
+      auto first = p;
+      if (p == span.first_token && (q == p + 1 || g_type[p] != text::no_id)) ++first;
+      bool novel = false;
+      for (auto k = first; k < q; ++k) novel = novel || g_type[k] == text::no_id;
+      if (novel) d.novel_names.push_back({tokens[first].begin, tokens[q - 1].end});
+      p = q;
+    }
+    // Filler phrases, longest first at each token.
+    for (auto p = span.first_token; p < span.end_token;) {
+      std::size_t matched = 0;
+      if (const auto it = fillers_->by_first.find(sum->token_type(p));
+          it != fillers_->by_first.end()) {
+        for (const auto& phrase : it->second) {
+          if (p + phrase.size() > span.end_token) continue;
+          bool ok = true;
+          for (std::size_t k = 1; k < phrase.size() && ok; ++k)
+            ok = sum->token_type(p + k) == phrase[k];
+          if (ok) {
+            matched = phrase.size();
+            break;
+          }
+        }
+      }
+      if (matched > 0) {
+        d.fillers.push_back({tokens[p].begin, tokens[p + matched - 1].end});
+        filler_words += matched;
+        p += u32(matched);
+      } else {
+        ++p;
+      }
+    }
+    if (!d.unsupported_numbers.empty()) d.flags |= flag_unsupported_number;
+    if (!d.novel_names.empty()) d.flags |= flag_novel_name;
+    if (!d.fillers.empty()) d.flags |= flag_filler;
+    fai.unsupported_numbers += d.unsupported_numbers.size();
+    fai.novel_names += d.novel_names.size();
+    con.filler_phrases += d.fillers.size();
+    details.push_back(std::move(d));
+    sentence_stems.push_back(std::move(local));
+  }
+  // Redundant sentence pairs: idf-weighted share of the lighter sentence's stems in the other.
+  std::vector<double> weight(details.size(), 0.0);
+  for (std::size_t a = 0; a < details.size(); ++a) {
+    for (const auto l : sentence_stems[a]) weight[a] += local_idf(l);
+  }
+  for (std::size_t b = 1; b < details.size(); ++b) {
+    for (std::size_t a = 0; a < b; ++a) {
+      double shared = 0.0;
+      const auto& x = sentence_stems[a];
+      const auto& y = sentence_stems[b];
+      for (std::size_t i = 0, j = 0; i < x.size() && j < y.size();) {
+        if (x[i] < y[j]) {
+          ++i;
+        } else if (y[j] < x[i]) {
+          ++j;
+        } else {
+          shared += local_idf(x[i]);
+          ++i;
+          ++j;
+        }
+      }
+      const double lighter = std::min(weight[a], weight[b]);
+      if (lighter > 0.0 && shared / lighter >= options_.redundancy_threshold) {
+        details[b].redundant_with = static_cast<std::int64_t>(a);
+        details[b].flags |= flag_redundant;
+        ++con.redundant_sentences;
+        break;
+      }
+    }
+  }
+
+  // ---- faithfulness ----
+  const double n_sent = static_cast<double>(details.size());
+  const double n_tok = static_cast<double>(n_tokens);
+  if (!details.empty()) {
+    double sum_support = 0.0, sum_score = 0.0;
+    fai.support_min = 1.0;
+    for (const auto& d : details) {
+      sum_support += d.support;
+      sum_score += std::sqrt(d.support * (1.0 - d.novel_bigram_ratio));
+      fai.support_min = std::min(fai.support_min, d.support);
+    }
+    fai.support_mean = sum_support / n_sent;
+    fai.score = sum_score / n_sent;
+  }
+  std::size_t known = 0;
+  for (const auto s : g_stem) known += s != text::no_id ? 1 : 0;
+  fai.unigram_precision = ratio(static_cast<double>(known), n_tok);
+  for (std::size_t n = 1; n <= 4; ++n) {
+    if (n_tokens < n) continue;
+    std::size_t novel = 0;
+    for (std::size_t p = 0; p + n <= n_tokens; ++p) novel += match[p] < n ? 1 : 0;
+    fai.novel_ngram_ratio[n - 1] =
+        static_cast<double>(novel) / static_cast<double>(n_tokens - n + 1);
+  }
+  double covered = 0.0, squares = 0.0;
+  for (const auto f : detail::greedy_fragments(automaton, g_type)) {
+    const double len = f.end - f.begin;
+    covered += len;
+    squares += len * len;
+    fai.fragments.push_back({f.begin, f.end, {tokens[f.begin].begin, tokens[f.end - 1].end}});
+  }
+  fai.coverage = ratio(covered, n_tok);
+  fai.density = ratio(squares, n_tok);
+  fai.compression = ratio(static_cast<double>(index.tokens()), n_tok);
+
+  // ---- relevance ----
+  if (!details.empty()) {
+    double aligned = 0.0;
+    for (const auto& d : details) aligned += d.support * d.salience;
+    rel.alignment = aligned / n_sent;
+  }
+  {
+    std::vector<std::uint32_t> distinct(g_stem);
+    std::sort(distinct.begin(), distinct.end());
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    // Absent stems (no_id, sorted last) count in the number of terms but add no mass.
+    std::size_t distinct_terms = 0;
+    {
+      std::vector<std::uint32_t> local(sum->stem_ids().begin(), sum->stem_ids().end());
+      std::sort(local.begin(), local.end());
+      distinct_terms =
+          static_cast<std::size_t>(std::unique(local.begin(), local.end()) - local.begin());
+    }
+    double mass = 0.0;
+    for (const auto s : distinct) mass += index.stem_salience(s);
+    rel.coverage = std::min(1.0, ratio(mass, index.top_salience(distinct_terms)));
+    if (index.has_query()) {
+      double total = 0.0, hit = 0.0;
+      // Only query terms the sources contain can be covered from them.
+      for (const auto q : index.query_stems()) {
+        if (q == text::no_id) continue;
+        total += index.idf(q);
+        if (std::binary_search(distinct.begin(), distinct.end(), q)) hit += index.idf(q);
+      }
+      rel.query_coverage = ratio(hit, total);
+    }
+  }
+  // The score is computed with the conciseness parts below.
+
+  // ---- conciseness ----
+  con.compression_ratio = ratio(n_tok, static_cast<double>(index.tokens()));
+  {
+    const auto& trigrams = sum->ngrams(3, text::id_space::stems);
+    con.repeated_ngram_ratio = ratio(static_cast<double>(trigrams.total() - trigrams.size()),
+                                     static_cast<double>(trigrams.total()));
+  }
+  con.redundancy = std::max(con.repeated_ngram_ratio,
+                            ratio(static_cast<double>(con.redundant_sentences), n_sent));
+  rel.redundancy = con.redundancy;
+  rel.score = rel.coverage * (1.0 - con.redundancy);
+  con.filler_ratio = std::min(1.0, ratio(static_cast<double>(filler_words), n_tok));
+  {
+    std::vector<std::uint32_t> present;
+    for (std::size_t i = 0; i < n_tokens; ++i) {
+      if (g_stem[i] != text::no_id) present.push_back(g_stem[i]);
+    }
+    std::sort(present.begin(), present.end());
+    const auto distinct = std::unique(present.begin(), present.end()) - present.begin();
+    con.information_density = ratio(static_cast<double>(distinct), n_tok);
+  }
+  switch (options_.budget_unit) {
+    case length_unit::words:
+      con.length = n_tok;
+      break;
+    case length_unit::tokens: {
+      text::tokenize_options t;
+      t.keep_punctuation = true;
+      con.length = static_cast<double>(text::tokenize(sum->text(), t).size());
+      break;
+    }
+    case length_unit::characters:
+      con.length = static_cast<double>(code_points(summary));
+      break;
+    case length_unit::sentences:
+      con.length = n_sent;
+      break;
+  }
+  con.length_penalty =
+      options_.budget ? std::exp(std::min(0.0, 1.0 - con.length / *options_.budget)) : 1.0;
+  con.score =
+      n_tokens == 0 ? 0.0 : (1.0 - con.redundancy) * (1.0 - con.filler_ratio) * con.length_penalty;
+
+  rel.sentences = details;
+  fai.sentences = details;
+  con.sentences = std::move(details);
+  return out;
+}
+
+relevance_result grounded_scorer::relevance(std::string_view summary) const {
+  return std::move(score(summary).relevance);
+}
+faithfulness_result grounded_scorer::faithfulness(std::string_view summary) const {
+  return std::move(score(summary).faithfulness);
+}
+conciseness_result grounded_scorer::conciseness(std::string_view summary) const {
+  return std::move(score(summary).conciseness);
+}
+
+std::vector<grounded_scorer::batch_item> grounded_scorer::score_batch(
+    std::span<const std::string> summaries, unsigned threads) const {
+  std::vector<batch_item> out(summaries.size());
+  precis::detail::parallel_for(summaries.size(), threads, [&](std::size_t i) {
+    try {
+      out[i].result = score(summaries[i]);
+    } catch (const error& e) {
+      out[i].error = "[precis." + e.code() + "] summary " + std::to_string(i) + ": " +
+                     std::string(e.message());
+    }
+  });
+  return out;
+}
+
+grounded_result grounded(std::string_view summary, std::span<const source_doc> sources,
+                         std::string_view query, const grounded_options& options) {
+  return grounded_scorer(sources, query, options).score(summary);
+}
+relevance_result relevance(std::string_view summary, std::span<const source_doc> sources,
+                           std::string_view query, const grounded_options& options) {
+  return grounded_scorer(sources, query, options).relevance(summary);
+}
+faithfulness_result faithfulness(std::string_view summary, std::span<const source_doc> sources,
+                                 const grounded_options& options) {
+  return grounded_scorer(sources, {}, options).faithfulness(summary);
+}
+conciseness_result conciseness(std::string_view summary, std::span<const source_doc> sources,
+                               const grounded_options& options) {
+  return grounded_scorer(sources, {}, options).conciseness(summary);
+}
+
+std::vector<std::string> grounded_columns(bool relevance, bool faithfulness, bool conciseness) {
+  std::vector<std::string> c;
+  if (relevance) {
+    c.insert(c.end(), {"relevance", "relevance_alignment", "relevance_coverage",
+                       "relevance_query_coverage"});
+  }
+  if (faithfulness) {
+    c.insert(c.end(), {"faithfulness", "faithfulness_support_mean", "faithfulness_support_min",
+                       "faithfulness_unigram_precision", "faithfulness_novel_1gram_ratio",
+                       "faithfulness_novel_2gram_ratio", "faithfulness_novel_3gram_ratio",
+                       "faithfulness_novel_4gram_ratio", "faithfulness_fragment_coverage",
+                       "faithfulness_fragment_density", "faithfulness_compression",
+                       "faithfulness_unsupported_numbers", "faithfulness_novel_names"});
+  }
+  if (conciseness) {
+    c.insert(c.end(), {"conciseness", "conciseness_compression_ratio", "conciseness_redundancy",
+                       "conciseness_repeated_ngram_ratio", "conciseness_redundant_sentences",
+                       "conciseness_filler_ratio", "conciseness_filler_phrases",
+                       "conciseness_information_density", "conciseness_length",
+                       "conciseness_length_penalty"});
+  }
+  return c;
+}
+
+void grounded_values(const grounded_result& r, bool relevance, bool faithfulness, bool conciseness,
+                     double* out) {
+  if (relevance) {
+    const auto& x = r.relevance;
+    for (const double v : {x.score, x.alignment, x.coverage, x.query_coverage}) *out++ = v;
+  }
+  if (faithfulness) {
+    const auto& x = r.faithfulness;
+    for (const double v :
+         {x.score, x.support_mean, x.support_min, x.unigram_precision, x.novel_ngram_ratio[0],
+          x.novel_ngram_ratio[1], x.novel_ngram_ratio[2], x.novel_ngram_ratio[3], x.coverage,
+          x.density, x.compression, static_cast<double>(x.unsupported_numbers),
+          static_cast<double>(x.novel_names)}) {
+      *out++ = v;
+    }
+  }
+  if (conciseness) {
+    const auto& x = r.conciseness;
+    for (const double v : {x.score, x.compression_ratio, x.redundancy, x.repeated_ngram_ratio,
+                           static_cast<double>(x.redundant_sentences), x.filler_ratio,
+                           static_cast<double>(x.filler_phrases), x.information_density, x.length,
+                           x.length_penalty}) {
+      *out++ = v;
+    }
+  }
+}
+
+}  // namespace precis::metrics

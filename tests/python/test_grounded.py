@@ -1,0 +1,133 @@
+"""Source-grounded metrics through the bindings: dicts with per-sentence details, the cached
+scorer, GIL-free batches into pandas, errors, and agreement between the paths."""
+
+import math
+
+import pytest
+
+import precis
+
+ARTICLE = ("Heavy rain flooded the river valley on Monday. Farmers lost most of their wheat "
+           "harvest. The regional council promised emergency funds for repairs.")
+
+
+def test_one_record_dict_has_parts_and_sentences():
+    r = precis.grounded("Rain flooded the valley. It cost 5 million.", ARTICLE)
+    assert set(r) == {"relevance", "faithfulness", "conciseness"}
+    for part in r.values():
+        assert 0.0 <= part["score"] <= 1.0
+    f = r["faithfulness"]
+    assert len(f["novel_ngram_ratio"]) == 4
+    s0, s1 = f["sentences"]
+    assert (s0["begin"], s0["end"], s0["text"]) == (0, 24, "Rain flooded the valley.")
+    assert s0["best_source"] == "1"
+    assert s0["source_text"] == "Heavy rain flooded the river valley on Monday."
+    assert s0["support"] == 1.0
+    assert s1["unsupported_numbers"] == [(33, 34, "5")]
+    assert "unsupported_number" in s1["flags"]
+    assert [x["text"] for x in f["fragments"]][:2] == ["Rain flooded the", "valley"]
+
+
+def test_sources_forms_and_best_source_id():
+    summary = "The council promised funds."
+    for sources in ({"news": ARTICLE, "other": "Cats sleep a lot."},
+                    [{"id": "news", "text": ARTICLE}, {"id": "other", "text": "Cats sleep."}],
+                    [("news", ARTICLE), ("other", "Cats sleep.")]):
+        r = precis.faithfulness(summary, sources)
+        assert r["sentences"][0]["best_source"] == "news"
+    r = precis.faithfulness(summary, [ARTICLE, "Cats sleep."])
+    assert r["sentences"][0]["best_source"] == "1"
+
+
+def test_edges_are_documented_values():
+    assert precis.faithfulness("", ARTICLE)["score"] == 0.0
+    assert precis.relevance("", ARTICLE)["score"] == 0.0
+    assert precis.conciseness("", ARTICLE)["score"] == 0.0
+    assert precis.faithfulness("rain", [])["score"] == 0.0
+    assert precis.faithfulness("rain", ARTICLE)["score"] == 1.0
+
+
+def test_conciseness_options_and_fillers():
+    r = precis.conciseness("Basically the rain flooded the valley.", ARTICLE, budget=3)
+    assert r["filler_phrases"] == 1
+    assert r["length"] == 6
+    assert math.isclose(r["length_penalty"], math.exp(1 - 2))
+    assert "in order to" in precis.filler_phrases("en")
+    with pytest.raises(precis.PrecisError, match=r"\[precis.invalid_argument\] no built-in filler"):
+        precis.conciseness("x", ARTICLE, filler_language="xx")
+    with pytest.raises(precis.PrecisError, match="budget_unit"):
+        precis.conciseness("x", ARTICLE, budget_unit="pages")
+
+
+def test_invalid_inputs_raise_precis_error():
+    with pytest.raises(precis.PrecisError, match=r"\[precis.invalid_utf8\] source '1'"):
+        precis.faithfulness("x", "bad \udcff")
+    with pytest.raises(precis.PrecisError, match="must be a string"):
+        precis.faithfulness(3, ARTICLE)
+
+
+def test_scorer_agrees_with_free_functions():
+    scorer = precis.GroundedScorer(ARTICLE, query="wheat harvest")
+    plain = precis.GroundedScorer(ARTICLE)
+    for s in ("Farmers lost the wheat harvest.", "Rain fell. Rain fell.", ""):
+        assert scorer.relevance(s) == precis.relevance(s, ARTICLE, query="wheat harvest")
+        assert plain.faithfulness(s) == precis.faithfulness(s, ARTICLE)
+        assert plain.conciseness(s) == precis.conciseness(s, ARTICLE)
+    table = scorer.score_batch(["Farmers lost the wheat harvest.", "x"], threads=2)
+    assert table["relevance"][0] == scorer.relevance("Farmers lost the wheat harvest.")["score"]
+    assert table["error"] == [None, None]
+
+
+def test_batch_into_pandas_matches_single_calls(summeval):
+    pd = pytest.importorskip("pandas")
+    records = summeval[:48]
+    table = precis.grounded_batch([{"id": r["system_id"], "summary": r["summary"],
+                                    "source": r["source"]} for r in records], threads=2)
+    df = pd.DataFrame(table)
+    assert len(df) == 48
+    assert df["error"].isna().all()
+    for col in ("relevance", "faithfulness", "conciseness"):
+        assert df[col].between(0, 1).all()
+    for i in (0, 17, 47):
+        one = precis.grounded(records[i]["summary"], records[i]["source"])
+        assert df["faithfulness"][i] == one["faithfulness"]["score"]
+        assert df["relevance"][i] == one["relevance"]["score"]
+        assert df["conciseness"][i] == one["conciseness"]["score"]
+
+
+def test_batch_keeps_rows_of_bad_records():
+    table = precis.grounded_batch(summaries=["Rain fell.", "Rain fell."],
+                                  sources=[ARTICLE, "bad \udcff"], metrics=["faithfulness"])
+    assert table["error"][0] is None
+    assert table["error"][1].startswith("[precis.invalid_utf8] record 1 (id '1'), source '1'")
+    assert math.isnan(table["faithfulness"][1])
+    with pytest.raises(precis.PrecisError, match="unknown metric"):
+        precis.grounded_batch(summaries=["x"], sources=[ARTICLE], metrics=["nope"])
+
+
+def test_score_engine_accepts_grounded_metrics_without_references():
+    # precis.score's batch passes references only; the grounded metrics go through grounded_batch.
+    table = precis.grounded_batch(summaries=["Rain fell."], sources=[[ARTICLE]],
+                                  queries=["rain"], ids=["a"])
+    assert table["id"] == ["a"]
+    assert table["relevance_query_coverage"][0] == 1.0
+
+
+def test_sentence_details_as_a_table(summeval):
+    pd = pytest.importorskip("pandas")
+    records = [{"id": r["system_id"], "summary": r["summary"], "source": r["source"]}
+               for r in summeval[:16]]
+    records.append({"id": "empty", "summary": "", "source": ARTICLE})
+    records.append({"id": "bad", "summary": "x", "source": "bad \udcff"})
+    df = pd.DataFrame(precis.grounded_sentences(records, threads=2))
+    assert set(df["record"]) == set(range(18))
+    first = precis.faithfulness(records[0]["summary"], records[0]["source"])["sentences"]
+    rows = df[df["record"] == 0]
+    assert list(rows["support"]) == [s["support"] for s in first]
+    assert list(rows["begin"]) == [s["begin"] for s in first]
+    assert list(rows["best_source"]) == [s["best_source"] for s in first]
+    empty = df[df["id"] == "empty"]
+    assert len(empty) == 1 and pd.isna(empty["sentence"].iloc[0])
+    assert empty["error"].iloc[0] is None
+    bad = df[df["id"] == "bad"]
+    assert bad["error"].iloc[0].startswith("[precis.invalid_utf8] record 17 (id 'bad'), source '1'")
