@@ -42,7 +42,8 @@ case "${1:-}" in
   build) build ;;
   demo)
     build
-    "$BUILD/src/cli/precis" score "$ROOT/examples/data/articles.jsonl" \
+    "$BUILD/src/cli/precis" score "$ROOT/examples/data/articles.jsonl" --stem \
+      --metrics rouge1,rouge2,rougeL,rougeLsum,bleu,chrf,relevance,faithfulness,conciseness \
       --output "$BUILD/demo-results.jsonl"
     echo "per-record results written to $BUILD/demo-results.jsonl"
     ;;
