@@ -5,7 +5,10 @@ the correlation between a metric and the mean expert rating over the article's s
 the mean over articles, skipping articles where either side is constant. No references are used.
 
     PYTHONPATH=build/python /usr/bin/python3 benchmarks/meta_eval_summeval.py \
-        [--data ../shared/data/summeval-dev.jsonl] [--all]
+        [--data ../shared/data/summeval-dev.jsonl] [--all] [--embedding]
+
+``--embedding`` also scores faithfulness with an embedding support signal from the built-in
+hashed encoder (``encoder=precis.HashedEncoder()``; combine max, and mix with several weights).
 
 Baselines (issue 3): TF-IDF cosine of summary and source (idf over the articles of the file,
 lower-cased white-space tokens) against human relevance, unigram precision of the summary against
@@ -110,6 +113,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=DEFAULT_DATA)
     parser.add_argument("--all", action="store_true", help="also print every part of the metrics")
+    parser.add_argument("--embedding", action="store_true",
+                        help="also faithfulness with hashed-encoder embedding support")
     args = parser.parse_args()
     with open(args.data, encoding="utf-8") as f:
         records = [json.loads(line) for line in f if line.strip()]
@@ -136,6 +141,20 @@ def main():
     for label, values, human in baselines:
         rho, n = summary_level(records, values, human)
         print(f"{label:48s} {human:12s} {rho:7.3f} {n:8d}")
+    if args.embedding:
+        variants = [("max", 0.5)] + [("mix", w) for w in (0.25, 0.5, 0.75, 1.0)]
+        for combine, weight in variants:
+            emb = precis.grounded_batch(summaries=[r["summary"] for r in records],
+                                        sources=[r["source"] for r in records],
+                                        metrics=["faithfulness"], threads=0,
+                                        encoder=precis.HashedEncoder(), combine=combine,
+                                        embedding_weight=weight)
+            label = ("faithfulness + hashed support, max" if combine == "max" else
+                     f"faithfulness + hashed support, mix w={weight:g}")
+            for column in ("faithfulness", "faithfulness_support_mean"):
+                rho, n = summary_level(records, list(emb[column]), "consistency")
+                name = label if column == "faithfulness" else "  its support_mean"
+                print(f"{name:48s} {'consistency':12s} {rho:7.3f} {n:8d}")
     if args.all:
         print()
         print(f"{'part':48s} {'relevance':>10s} {'consistency':>12s}")

@@ -14,6 +14,7 @@
 
 #include "bindings.hpp"
 #include "precis/detail/parallel.hpp"
+#include "precis/embed/encoder.hpp"
 #include "precis/error.hpp"
 #include "precis/metrics/detail/source_index.hpp"
 #include "precis/metrics/grounded.hpp"
@@ -82,7 +83,8 @@ pm::grounded_options make_options(const std::string& stemmer, const std::string&
                                   const std::vector<std::string>& extra_fillers,
                                   std::optional<double> budget, const std::string& budget_unit,
                                   double support_threshold, double redundancy_threshold,
-                                  bool position_prior) {
+                                  bool position_prior, const py::object& encoder,
+                                  const std::string& combine, double embedding_weight) {
   pm::grounded_options o;
   if (stemmer == "porter") {
     o.stemmer = pt::stemmer_kind::porter_nltk;
@@ -113,6 +115,15 @@ pm::grounded_options make_options(const std::string& stemmer, const std::string&
   o.support_threshold = support_threshold;
   o.redundancy_threshold = redundancy_threshold;
   o.position_prior = position_prior;
+  if (!encoder.is_none()) o.encoder = encoder.cast<std::shared_ptr<precis::embed::encoder>>();
+  if (combine == "max") {
+    o.combine = pm::support_combination::max;
+  } else if (combine == "mix") {
+    o.combine = pm::support_combination::mix;
+  } else {
+    precis::raise("invalid_argument", "unknown combine '" + combine + "' (expected max or mix)");
+  }
+  o.embedding_weight = embedding_weight;
   return o;
 }
 
@@ -145,6 +156,7 @@ py::list sentences_to_list(const std::vector<pm::sentence_detail>& details,
     x["end"] = d.span.end;
     x["text"] = slice(summary, d.span);
     x["support"] = d.support;
+    x["lexical_support"] = d.lexical_support;
     x["salience"] = d.salience;
     if (d.best_source >= 0) {
       const auto s = static_cast<std::size_t>(d.best_source);
@@ -159,6 +171,21 @@ py::list sentences_to_list(const std::vector<pm::sentence_detail>& details,
       x["source_begin"] = py::none();
       x["source_end"] = py::none();
       x["source_text"] = py::none();
+    }
+    x["embedding_support"] = d.embedding_support;
+    if (d.embedding_source >= 0) {
+      const auto s = static_cast<std::size_t>(d.embedding_source);
+      x["embedding_source"] = d.embedding_source_id;
+      x["embedding_source_index"] = d.embedding_source;
+      x["embedding_source_begin"] = d.embedding_source_span.begin;
+      x["embedding_source_end"] = d.embedding_source_span.end;
+      x["embedding_source_text"] = slice(index.source(s).text(), d.embedding_source_span);
+    } else {
+      for (const char* key :
+           {"embedding_source", "embedding_source_index", "embedding_source_begin",
+            "embedding_source_end", "embedding_source_text"}) {
+        x[key] = py::none();
+      }
     }
     x["redundant_with"] =
         d.redundant_with >= 0 ? py::object(py::int_(d.redundant_with)) : py::none();
@@ -369,8 +396,9 @@ py::dict grounded_sentences(const py::sequence& summaries, const py::sequence& s
       }
     });
   }
-  py::list record, id, sentence, begin, end, text, support, salience, best_source, source_begin,
-      source_end, redundant_with, novel_bigram_ratio, numbers, names, fillers, flags, error;
+  py::list record, id, sentence, begin, end, text, support, lexical_support, embedding_support,
+      embedding_source, salience, best_source, source_begin, source_end, redundant_with,
+      novel_bigram_ratio, numbers, names, fillers, flags, error;
   for (std::size_t i = 0; i < records.size(); ++i) {
     const std::string_view summary = records[i].summary;
     if (!out[i].error.empty() || out[i].sentences.empty()) {
@@ -378,10 +406,11 @@ py::dict grounded_sentences(const py::sequence& summaries, const py::sequence& s
       id.append(records[i].id);
       sentence.append(py::none());
       for (auto* col : {&begin, &end, &text, &best_source, &source_begin, &source_end,
-                        &redundant_with, &numbers, &names, &fillers, &flags}) {
+                        &redundant_with, &numbers, &names, &fillers, &flags, &embedding_source}) {
         col->append(py::none());
       }
-      for (auto* col : {&support, &salience, &novel_bigram_ratio}) {
+      for (auto* col :
+           {&support, &lexical_support, &embedding_support, &salience, &novel_bigram_ratio}) {
         col->append(std::numeric_limits<double>::quiet_NaN());
       }
       error.append(out[i].error.empty() ? py::object(py::none()) : py::str(out[i].error));
@@ -396,6 +425,10 @@ py::dict grounded_sentences(const py::sequence& summaries, const py::sequence& s
       end.append(d.span.end);
       text.append(slice(summary, d.span));
       support.append(d.support);
+      lexical_support.append(d.lexical_support);
+      embedding_support.append(d.embedding_support);
+      embedding_source.append(d.embedding_source >= 0 ? py::object(py::str(d.embedding_source_id))
+                                                      : py::none());
       salience.append(d.salience);
       if (d.best_source >= 0) {
         best_source.append(d.best_source_id);
@@ -424,6 +457,9 @@ py::dict grounded_sentences(const py::sequence& summaries, const py::sequence& s
   table["end"] = end;
   table["text"] = text;
   table["support"] = support;
+  table["lexical_support"] = lexical_support;
+  table["embedding_support"] = embedding_support;
+  table["embedding_source"] = embedding_source;
   table["salience"] = salience;
   table["best_source"] = best_source;
   table["source_begin"] = source_begin;
@@ -447,7 +483,8 @@ void bind_grounded(py::module_& m) {
   m.def("grounded_options", &make_options, py::arg("stemmer"), py::arg("stem_language"),
         py::arg("filler_language"), py::arg("extra_fillers"), py::arg("budget"),
         py::arg("budget_unit"), py::arg("support_threshold"), py::arg("redundancy_threshold"),
-        py::arg("position_prior"));
+        py::arg("position_prior"), py::arg("encoder"), py::arg("combine"),
+        py::arg("embedding_weight"));
   py::class_<pm::grounded_scorer>(m, "GroundedScorer")
       .def(py::init([](const py::object& sources, const py::object& query,
                        const pm::grounded_options& o) {

@@ -11,9 +11,11 @@
 #include <utility>
 
 #include "precis/detail/parallel.hpp"
+#include "precis/embed/encoder.hpp"
 #include "precis/error.hpp"
 #include "precis/metrics/detail/fragments.hpp"
 #include "precis/metrics/detail/source_index.hpp"
+#include "precis/metrics/embedding.hpp"
 #include "precis/text/tokenize.hpp"
 #include "precis/text/utf8.hpp"
 
@@ -25,6 +27,10 @@ struct filler_table {
   std::unordered_map<std::string, std::vector<std::vector<std::string>>, string_hash,
                      std::equal_to<>>
       by_first;
+};
+// One row per source sentence (index order), from `grounded_options::encoder`.
+struct sentence_vectors {
+  embed::row_matrix rows;
 };
 }  // namespace detail
 
@@ -99,6 +105,9 @@ void check_options(const grounded_options& o) {
   if (!(o.redundancy_threshold > 0.0 && o.redundancy_threshold <= 1.0)) {
     raise("invalid_argument", "redundancy_threshold must be in (0, 1]");
   }
+  if (!(o.embedding_weight >= 0.0 && o.embedding_weight <= 1.0)) {
+    raise("invalid_argument", "embedding_weight must be in [0, 1]");
+  }
 }
 
 text::analyze_options analysis_of(const grounded_options& o) {
@@ -140,6 +149,16 @@ grounded_scorer::grounded_scorer(std::span<const source_doc> sources, std::strin
   }
   index_ = std::make_unique<const detail::source_index>(ids, texts, query, analysis_of(options_),
                                                         options_.position_prior);
+  if (options_.encoder && !index_->sentences().empty()) {
+    std::vector<std::string_view> sentences;
+    sentences.reserve(index_->sentences().size());
+    for (const auto& s : index_->sentences()) {
+      sentences.push_back(index_->source(s.source).text().substr(s.begin, s.end - s.begin));
+    }
+    auto vectors = std::make_shared<detail::sentence_vectors>();
+    vectors->rows = embed::encode_batched(*options_.encoder, sentences);
+    source_vectors_ = std::move(vectors);
+  }
 }
 
 grounded_scorer::grounded_scorer(std::string_view source, std::string_view query,
@@ -197,6 +216,7 @@ grounded_result grounded_scorer::score(std::string_view summary) const {
     global.reserve(local.size());
     for (const auto l : local) global.push_back(stem_map[l]);
     const auto m = index.best_support(global, scratch);
+    d.lexical_support = m.score;
     d.support = m.score;
     if (m.sentence != text::no_id) {
       const auto& s = index.sentences()[m.sentence];
@@ -205,7 +225,6 @@ grounded_result grounded_scorer::score(std::string_view summary) const {
       d.source_span = {s.begin, s.end};
       d.salience = s.salience;
     }
-    if (d.support < options_.support_threshold) d.flags |= flag_unsupported;
     // Bigrams inside the sentence.
     const std::size_t len = span.end_token - span.first_token;
     if (len >= 2) {
@@ -270,6 +289,30 @@ grounded_result grounded_scorer::score(std::string_view summary) const {
     con.filler_phrases += d.fillers.size();
     details.push_back(std::move(d));
     sentence_stems.push_back(std::move(local));
+  }
+  // Embedding support: one encoder call for the summary sentences, one alignment GEMM.
+  if (source_vectors_ && !details.empty()) {
+    std::vector<std::string_view> texts;
+    texts.reserve(details.size());
+    for (const auto& d : details)
+      texts.push_back(summary.substr(d.span.begin, d.span.end - d.span.begin));
+    const auto vectors = embed::encode_batched(*options_.encoder, texts);
+    const auto aligned = align_sentences(vectors, source_vectors_->rows);
+    const double w = options_.embedding_weight;
+    for (std::size_t i = 0; i < details.size(); ++i) {
+      auto& d = details[i];
+      const auto& s = index.sentences()[aligned.best_source[i]];
+      d.embedding_support = std::clamp(static_cast<double>(aligned.best_score[i]), 0.0, 1.0);
+      d.embedding_source = s.source;
+      d.embedding_source_id = index.source_id(s.source);
+      d.embedding_source_span = {s.begin, s.end};
+      d.support = options_.combine == support_combination::max
+                      ? std::max(d.lexical_support, d.embedding_support)
+                      : (1.0 - w) * d.lexical_support + w * d.embedding_support;
+    }
+  }
+  for (auto& d : details) {
+    if (d.support < options_.support_threshold) d.flags |= flag_unsupported;
   }
   // Redundant sentence pairs: idf-weighted share of the lighter sentence's stems in the other.
   std::vector<double> weight(details.size(), 0.0);

@@ -27,10 +27,15 @@ def _grounded_options(stemmer: str = "porter", stem_language: str = "english",
                       filler_language: str = "en", extra_fillers: Sequence[str] = (),
                       budget: Optional[float] = None, budget_unit: str = "words",
                       support_threshold: float = 0.5, redundancy_threshold: float = 0.6,
-                      position_prior: bool = True):
+                      position_prior: bool = True, encoder: Any = None, combine: str = "max",
+                      embedding_weight: float = 0.5):
+    if encoder is not None:
+        from .embed import _as_encoder
+
+        encoder = _as_encoder(encoder)
     return _core.grounded_options(stemmer, stem_language, filler_language, list(extra_fillers),
                                   budget, budget_unit, support_threshold, redundancy_threshold,
-                                  position_prior)
+                                  position_prior, encoder, combine, embedding_weight)
 
 
 class GroundedScorer:
@@ -39,6 +44,13 @@ class GroundedScorer:
     ``score``, ``relevance``, ``faithfulness`` and ``conciseness`` return dicts with per-sentence
     details; ``score_batch`` returns a dict of columns (``pandas.DataFrame(...)`` takes it).
     Thread-safe; the C++ work runs without the GIL.
+
+    ``encoder=`` (a precis ``Encoder`` or a callable ``list[str] -> array``) adds an embedding
+    support signal: each summary sentence's best cosine with a source sentence, combined with the
+    lexical support by ``combine="max"`` (default) or ``"mix"`` (``(1 - w) lexical + w
+    embedding``, ``w = embedding_weight``, default 0.5). Without an encoder support is lexical.
+    Sentence details then carry ``lexical_support``, ``embedding_support`` and
+    ``embedding_source`` / ``embedding_source_text`` (docs/metrics/faithfulness.md).
     """
 
     def __init__(self, sources: Any, query: Optional[str] = None, **options: Any):
@@ -127,7 +139,8 @@ def grounded_sentences(records: Optional[Iterable[Mapping[str, Any]]] = None, *,
                        summary_field: str = "summary", sources_field: str = "sources",
                        query_field: str = "query", id_field: str = "id", **options: Any) -> dict:
     """Per-sentence details of many records: a dict of columns with one row per summary sentence
-    (``record``, ``id``, ``sentence``, ``begin``, ``end``, ``text``, ``support``, ``salience``,
+    (``record``, ``id``, ``sentence``, ``begin``, ``end``, ``text``, ``support``,
+    ``lexical_support``, ``embedding_support``, ``embedding_source``, ``salience``,
     ``best_source``, ``source_begin``, ``source_end``, ``redundant_with``,
     ``novel_bigram_ratio``, ``unsupported_numbers``, ``novel_names``, ``fillers``, ``flags``,
     ``error``); ``pandas.DataFrame(...)`` takes it. A record without sentences, or that failed,

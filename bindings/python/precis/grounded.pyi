@@ -1,6 +1,7 @@
-from typing import Any, Iterable, Mapping, Optional, Sequence, Union
+from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, Union
 
 from . import ScoreTable
+from .embed import Encoder
 
 Sources = Union[str, Sequence[str], Mapping[str, str], Sequence[Mapping[str, str]]]
 
@@ -11,7 +12,9 @@ class GroundedScorer:
                  stem_language: str = ..., filler_language: str = ...,
                  extra_fillers: Sequence[str] = ..., budget: Optional[float] = ...,
                  budget_unit: str = ..., support_threshold: float = ...,
-                 redundancy_threshold: float = ..., position_prior: bool = ...) -> None: ...
+                 redundancy_threshold: float = ..., position_prior: bool = ...,
+                 encoder: Optional[Union[Encoder, Callable[[list[str]], Any]]] = ...,
+                 combine: str = ..., embedding_weight: float = ...) -> None: ...
     def score(self, summary: str) -> dict[str, dict[str, Any]]: ...
     def relevance(self, summary: str) -> dict[str, Any]: ...
     def faithfulness(self, summary: str) -> dict[str, Any]: ...

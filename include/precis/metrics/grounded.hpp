@@ -22,6 +22,7 @@ namespace precis::metrics {
 namespace detail {
 class source_index;
 struct filler_table;
+struct sentence_vectors;
 }  // namespace detail
 
 /// All three metrics of one summary, from one analysis.
@@ -35,9 +36,11 @@ struct grounded_result {
 /// Immutable after construction; every member is `const` and safe to call from many threads.
 class grounded_scorer {
  public:
-  /// Analyzes `sources` (any number, each with an id; none is allowed) and `query`.
+  /// Analyzes `sources` (any number, each with an id; none is allowed) and `query`; with
+  /// `options.encoder` set, also encodes every source sentence once.
   /// @throws precis::error `[precis.invalid_utf8] source 'id': ...` / `query: ...`;
-  ///   `[precis.invalid_argument]` for bad options (unknown filler language, budget <= 0).
+  ///   `[precis.invalid_argument]` for bad options (unknown filler language, budget <= 0,
+  ///   embedding_weight outside [0, 1]); an encoder's error.
   grounded_scorer(std::span<const source_doc> sources, std::string_view query = {},
                   const grounded_options& options = {});
   /// One unnamed source (id "1").
@@ -47,7 +50,8 @@ class grounded_scorer {
   grounded_scorer(grounded_scorer&&) noexcept;
   grounded_scorer& operator=(grounded_scorer&&) noexcept;
 
-  /// All three metrics. @throws precis::error `[precis.invalid_utf8]` for an invalid summary.
+  /// All three metrics. @throws precis::error `[precis.invalid_utf8]` for an invalid summary, or
+  ///   an encoder's error. Thread-safe when the encoder is.
   [[nodiscard]] grounded_result score(std::string_view summary) const;
   [[nodiscard]] relevance_result relevance(std::string_view summary) const;
   [[nodiscard]] faithfulness_result faithfulness(std::string_view summary) const;
@@ -69,6 +73,7 @@ class grounded_scorer {
  private:
   std::unique_ptr<const detail::source_index> index_;
   std::shared_ptr<const detail::filler_table> fillers_;
+  std::shared_ptr<const detail::sentence_vectors> source_vectors_;  // with an encoder only
   grounded_options options_;
 };
 

@@ -6,13 +6,25 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "precis/text/analyzed_text.hpp"
 
+namespace precis::embed {
+class encoder;
+}  // namespace precis::embed
+
 namespace precis::metrics {
+
+/// How lexical and embedding support of a summary sentence are combined when
+/// `grounded_options::encoder` is set (docs/metrics/faithfulness.md, "Embedding support").
+enum class support_combination : std::uint8_t {
+  max,  ///< support = max(lexical, embedding): a paraphrase can only raise support (default)
+  mix,  ///< support = (1 - w) lexical + w embedding, w = `grounded_options::embedding_weight`
+};
 
 /// Unit of a length budget (conciseness).
 enum class length_unit : std::uint8_t {
@@ -42,6 +54,13 @@ struct grounded_options {
   double redundancy_threshold = 0.6;
   /// Weight source sentences by position (1/sqrt(1 + position)) in relevance salience.
   bool position_prior = true;
+  /// Optional embedding support signal: when set, every source sentence is encoded once by the
+  /// scorer and every summary sentence at scoring; a summary sentence's embedding support is
+  /// max(0, cosine) with its best source sentence (`align_sentences` of embedding.hpp), combined
+  /// with the lexical support by `combine`. Empty (the default): purely lexical support.
+  std::shared_ptr<const embed::encoder> encoder{};
+  support_combination combine = support_combination::max;
+  double embedding_weight = 0.5;  ///< w of `support_combination::mix`, in [0, 1]
 };
 
 /// A byte range [begin, end) in a text.
@@ -62,14 +81,22 @@ enum sentence_flag : std::uint32_t {
 
 /// What precis found about one summary sentence.
 struct sentence_detail {
-  text_span span;         ///< bytes of the sentence in the summary
-  double support = 0.0;   ///< [0, 1]: idf-weighted share of its stems in the best source sentence
-  double salience = 0.0;  ///< [0, 1]: salience of that source sentence (relevance)
-  std::int64_t best_source = -1;     ///< index of the best-supporting source, -1 if none
-  std::string best_source_id;        ///< its id ("" if none)
-  text_span source_span;             ///< bytes of the best source sentence in that source
-  std::int64_t redundant_with = -1;  ///< earlier summary sentence it repeats, -1 if none
-  double novel_bigram_ratio = 0.0;   ///< share of its bigrams found in no source (0 if none)
+  text_span span;  ///< bytes of the sentence in the summary
+  /// [0, 1]: the support used by the metrics: `lexical_support`, or its combination with
+  /// `embedding_support` when an encoder is set (`grounded_options::combine`).
+  double support = 0.0;
+  double lexical_support = 0.0;   ///< [0, 1]: idf-weighted share of its stems in `best_source`
+  double salience = 0.0;          ///< [0, 1]: salience of that source sentence (relevance)
+  std::int64_t best_source = -1;  ///< index of the best-supporting source, -1 if none
+  std::string best_source_id;     ///< its id ("" if none)
+  text_span source_span;          ///< bytes of the best source sentence in that source
+  /// [0, 1]: max(0, cosine) with the most similar source sentence (0 without an encoder).
+  double embedding_support = 0.0;
+  std::int64_t embedding_source = -1;  ///< source of that sentence, -1 without an encoder
+  std::string embedding_source_id;     ///< its id ("" if none)
+  text_span embedding_source_span;     ///< bytes of that sentence in that source
+  std::int64_t redundant_with = -1;    ///< earlier summary sentence it repeats, -1 if none
+  double novel_bigram_ratio = 0.0;     ///< share of its bigrams found in no source (0 if none)
   std::vector<text_span> unsupported_numbers;  ///< number tokens in no source (summary bytes)
   std::vector<text_span> novel_names;          ///< name-like spans with a word in no source
   std::vector<text_span> fillers;              ///< filler/hedge phrases
