@@ -31,6 +31,9 @@ TEST(Faithfulness, CopiedPrefixIsFullySupported) {
   EXPECT_EQ(r.sentences[0].source_span, (pm::text_span{0, 22}));
   EXPECT_DOUBLE_EQ(r.score, 1.0);
   EXPECT_DOUBLE_EQ(r.unigram_precision, 1.0);
+  EXPECT_DOUBLE_EQ(r.clipped_precision, 1.0);
+  EXPECT_DOUBLE_EQ(r.sentences[0].precision, 1.0);
+  EXPECT_EQ(r.over_repeated, 0U);
   for (const double v : r.novel_ngram_ratio) EXPECT_DOUBLE_EQ(v, 0.0);
   ASSERT_EQ(r.fragments.size(), 1U);
   EXPECT_EQ(r.fragments[0].first_token, 0U);
@@ -48,7 +51,10 @@ TEST(Faithfulness, NovelWordHandComputed) {
   const double support = 2 * seen / (2 * seen + unseen);
   EXPECT_NEAR(r.sentences[0].support, support, 1e-12);
   EXPECT_DOUBLE_EQ(r.sentences[0].novel_bigram_ratio, 1.0);
-  EXPECT_DOUBLE_EQ(r.score, 0.0);  // sqrt(support * (1 - 1))
+  // The score is the clipped unigram precision: "the" and "sat" are in the source, "dog" is not.
+  EXPECT_NEAR(r.score, 2.0 / 3.0, 1e-12);
+  EXPECT_NEAR(r.clipped_precision, 2.0 / 3.0, 1e-12);
+  EXPECT_NEAR(r.sentences[0].precision, 2.0 / 3.0, 1e-12);
   EXPECT_NEAR(r.unigram_precision, 2.0 / 3.0, 1e-12);
   EXPECT_NEAR(r.novel_ngram_ratio[0], 1.0 / 3.0, 1e-12);
   EXPECT_DOUBLE_EQ(r.novel_ngram_ratio[1], 1.0);
@@ -57,6 +63,33 @@ TEST(Faithfulness, NovelWordHandComputed) {
   ASSERT_EQ(r.fragments.size(), 2U);
   EXPECT_NEAR(r.coverage, 2.0 / 3.0, 1e-12);
   EXPECT_NEAR(r.density, 2.0 / 3.0, 1e-12);
+}
+
+TEST(Faithfulness, RepetitionIsClippedToTheSourceCounts) {
+  // Source tokens: the x2, cat, sat, on, mat. Summary: the cat sat the cat sat. In reading order
+  // both "the" fit the source's two; the second "cat" and "sat" exceed their count of one.
+  const std::string summary = "The cat sat. The cat sat.";
+  const auto r = pm::faithfulness(summary, one("the cat sat on the mat"));
+  ASSERT_EQ(r.sentences.size(), 2U);
+  EXPECT_DOUBLE_EQ(r.unigram_precision, 1.0);          // every word is in the source...
+  EXPECT_NEAR(r.clipped_precision, 4.0 / 6.0, 1e-12);  // ...but only 4 of 6 within its count
+  EXPECT_EQ(r.over_repeated, 2U);
+  EXPECT_DOUBLE_EQ(r.sentences[0].precision, 1.0);
+  EXPECT_NEAR(r.sentences[1].precision, 1.0 / 3.0, 1e-12);
+  EXPECT_NEAR(r.score, (3 * 1.0 + 3 * (1.0 / 3.0)) / 6.0, 1e-12);  // word-weighted mean
+  EXPECT_EQ(r.sentences[0].flags & pm::flag_over_repeated, 0U);
+  EXPECT_TRUE(r.sentences[1].flags & pm::flag_over_repeated);
+  ASSERT_EQ(r.sentences[1].over_repeated.size(), 2U);
+  EXPECT_EQ(r.sentences[1].over_repeated[0], (pm::text_span{17, 20}));  // "cat"
+  EXPECT_EQ(r.sentences[1].over_repeated[1], (pm::text_span{21, 24}));  // "sat"
+  // Stems are counted: "cats" uses up the source's one "cat".
+  const auto stems = pm::faithfulness("cats and a cat", one("a cat and a dog"));
+  EXPECT_NEAR(stems.clipped_precision, 3.0 / 4.0, 1e-12);
+  EXPECT_EQ(stems.over_repeated, 1U);
+  // Two sources together give the budget.
+  const std::vector<source_doc> two{{"a", "the cat sat"}, {"b", "a cat ran"}};
+  EXPECT_DOUBLE_EQ(pm::faithfulness("cat cat", two).score, 1.0);
+  EXPECT_DOUBLE_EQ(pm::faithfulness("cat cat cat", two).score, 2.0 / 3.0);
 }
 
 TEST(Faithfulness, UnsupportedNumbersAndNames) {

@@ -84,7 +84,9 @@ TEST(GroundedEmbedding, ParaphraseGetsEmbeddingSupportMax) {
   EXPECT_FALSE(d.flags & pm::flag_unsupported);                // 0.8 >= 0.5
   EXPECT_NEAR(r.support_mean, 0.8, 1e-6);
   EXPECT_NEAR(r.support_min, 0.8, 1e-6);
-  EXPECT_DOUBLE_EQ(r.score, 0.0);  // every bigram is novel: sqrt(0.8 * (1 - 1))
+  // No word of "A feline rested." is in the source (clipped precision 0): max(0, 0.8).
+  EXPECT_DOUBLE_EQ(r.clipped_precision, 0.0);
+  EXPECT_NEAR(r.score, 0.8, 1e-6);
 }
 
 TEST(GroundedEmbedding, ParaphraseMix) {
@@ -122,6 +124,10 @@ TEST(GroundedEmbedding, MixOfPartialLexicalSupport) {
   const auto max =
       pm::faithfulness(summary, one(k_source), with_encoder(pm::support_combination::max));
   EXPECT_NEAR(max.sentences.at(0).support, std::max(lexical, 0.8), 1e-6);
+  // The score combines the clipped precision (the, sat: 2 of 3 words) the same way.
+  EXPECT_NEAR(mix.sentences.at(0).precision, 2.0 / 3.0, 1e-12);
+  EXPECT_NEAR(mix.score, 0.75 * 2.0 / 3.0 + 0.25 * 0.8, 1e-6);
+  EXPECT_NEAR(max.score, 0.8, 1e-6);
   // A weight of 0 is the lexical support exactly.
   const auto zero =
       pm::faithfulness(summary, one(k_source), with_encoder(pm::support_combination::mix, 0.0));

@@ -27,22 +27,43 @@ TEST(Relevance, HandComputedOneSentenceSource) {
   // One source sentence: every stem has idf ln(1 + 0.5/1.5) = ln(4/3) and the same salience, so
   // coverage = (covered terms) / (distinct summary terms).
   const auto a = pm::relevance("alpha", one("alpha beta gamma"));
+  EXPECT_DOUBLE_EQ(a.diversity, 1.0);  // one token
   EXPECT_DOUBLE_EQ(a.coverage, 1.0);
   EXPECT_DOUBLE_EQ(a.score, 1.0);
   EXPECT_DOUBLE_EQ(a.alignment, 1.0);
   const auto b = pm::relevance("alpha delta", one("alpha beta gamma"));
   EXPECT_NEAR(b.coverage, 0.5, 1e-12);
+  EXPECT_DOUBLE_EQ(b.diversity, 1.0);  // two distinct stems: H = ln 2 = ln(tokens)
   EXPECT_NEAR(b.score, 0.5, 1e-12);
   const double support = std::log(4.0 / 3.0) / (std::log(4.0 / 3.0) + std::log(4.0));
   EXPECT_NEAR(b.alignment, support, 1e-12);
   EXPECT_DOUBLE_EQ(b.query_coverage, 0.0);
 }
 
+TEST(Relevance, DiversityHandComputed) {
+  // "the cat saw the dog": stems the x2, cat, saw, dog over 5 tokens.
+  // H = -(2/5 ln(2/5) + 3 * 1/5 ln(1/5)); diversity = H / ln 5. Summary == one-sentence source:
+  // coverage 1, no repeated trigram, so the score is the diversity.
+  const auto r = pm::relevance("the cat saw the dog", one("the cat saw the dog"));
+  const double h = -(0.4 * std::log(0.4) + 3 * 0.2 * std::log(0.2));
+  EXPECT_NEAR(r.diversity, h / std::log(5.0), 1e-12);
+  EXPECT_DOUBLE_EQ(r.coverage, 1.0);
+  EXPECT_DOUBLE_EQ(r.redundancy, 0.0);
+  EXPECT_NEAR(r.score, h / std::log(5.0), 1e-12);
+  // Repeating a word lowers it; all-distinct words give 1.
+  EXPECT_LT(pm::relevance("dog dog dog cat", one("the cat saw the dog")).diversity, 0.9);
+  EXPECT_DOUBLE_EQ(pm::relevance("the cat saw", one("the cat saw the dog")).diversity, 1.0);
+  EXPECT_EQ(pm::relevance("", one("the cat")).diversity, 0.0);
+}
+
 TEST(Relevance, IdentityCoversEverything) {
   const auto r = pm::relevance(k_article, one(k_article));
   EXPECT_DOUBLE_EQ(r.coverage, 1.0);
   EXPECT_DOUBLE_EQ(r.redundancy, 0.0);
-  EXPECT_DOUBLE_EQ(r.score, 1.0);
+  // Not 1: the article repeats words ("the"), which the diversity factor counts.
+  EXPECT_GT(r.diversity, 0.9);
+  EXPECT_LT(r.diversity, 1.0);
+  EXPECT_DOUBLE_EQ(r.score, r.diversity);
   ASSERT_EQ(r.sentences.size(), 5U);
   for (const auto& s : r.sentences) EXPECT_DOUBLE_EQ(s.support, 1.0);
 }
@@ -90,6 +111,7 @@ TEST(Relevance, ScorerAgreesWithFreeFunctionAndIsConst) {
     EXPECT_EQ(a.alignment, b.alignment);
     EXPECT_EQ(a.coverage, b.coverage);
     EXPECT_EQ(a.query_coverage, b.query_coverage);
+    EXPECT_EQ(a.diversity, b.diversity);
   }
   const std::vector<std::string> batch{"Rain flooded the valley.", "Bread was donated.",
                                        std::string("bad \xff utf8")};

@@ -144,6 +144,7 @@ py::list flag_names(std::uint32_t flags) {
   if (flags & pm::flag_novel_name) out.append("novel_name");
   if (flags & pm::flag_redundant) out.append("redundant");
   if (flags & pm::flag_filler) out.append("filler");
+  if (flags & pm::flag_over_repeated) out.append("over_repeated");
   return out;
 }
 
@@ -190,6 +191,8 @@ py::list sentences_to_list(const std::vector<pm::sentence_detail>& details,
     x["redundant_with"] =
         d.redundant_with >= 0 ? py::object(py::int_(d.redundant_with)) : py::none();
     x["novel_bigram_ratio"] = d.novel_bigram_ratio;
+    x["precision"] = d.precision;
+    x["over_repeated"] = spans(summary, d.over_repeated);
     x["unsupported_numbers"] = spans(summary, d.unsupported_numbers);
     x["novel_names"] = spans(summary, d.novel_names);
     x["fillers"] = spans(summary, d.fillers);
@@ -207,6 +210,7 @@ py::dict to_dict(const pm::relevance_result& r, std::string_view summary,
   d["coverage"] = r.coverage;
   d["query_coverage"] = r.query_coverage;
   d["redundancy"] = r.redundancy;
+  d["diversity"] = r.diversity;
   d["sentences"] = sentences_to_list(r.sentences, summary, index);
   return d;
 }
@@ -218,6 +222,7 @@ py::dict to_dict(const pm::faithfulness_result& r, std::string_view summary,
   d["support_mean"] = r.support_mean;
   d["support_min"] = r.support_min;
   d["unigram_precision"] = r.unigram_precision;
+  d["clipped_precision"] = r.clipped_precision;
   d["novel_ngram_ratio"] = py::make_tuple(r.novel_ngram_ratio[0], r.novel_ngram_ratio[1],
                                           r.novel_ngram_ratio[2], r.novel_ngram_ratio[3]);
   d["coverage"] = r.coverage;
@@ -225,6 +230,7 @@ py::dict to_dict(const pm::faithfulness_result& r, std::string_view summary,
   d["compression"] = r.compression;
   d["unsupported_numbers"] = r.unsupported_numbers;
   d["novel_names"] = r.novel_names;
+  d["over_repeated"] = r.over_repeated;
   py::list fragments;
   for (const auto& f : r.fragments) {
     py::dict x;
@@ -398,19 +404,20 @@ py::dict grounded_sentences(const py::sequence& summaries, const py::sequence& s
   }
   py::list record, id, sentence, begin, end, text, support, lexical_support, embedding_support,
       embedding_source, salience, best_source, source_begin, source_end, redundant_with,
-      novel_bigram_ratio, numbers, names, fillers, flags, error;
+      novel_bigram_ratio, precision, over_repeated, numbers, names, fillers, flags, error;
   for (std::size_t i = 0; i < records.size(); ++i) {
     const std::string_view summary = records[i].summary;
     if (!out[i].error.empty() || out[i].sentences.empty()) {
       record.append(i);
       id.append(records[i].id);
       sentence.append(py::none());
-      for (auto* col : {&begin, &end, &text, &best_source, &source_begin, &source_end,
-                        &redundant_with, &numbers, &names, &fillers, &flags, &embedding_source}) {
+      for (auto* col :
+           {&begin, &end, &text, &best_source, &source_begin, &source_end, &redundant_with,
+            &over_repeated, &numbers, &names, &fillers, &flags, &embedding_source}) {
         col->append(py::none());
       }
-      for (auto* col :
-           {&support, &lexical_support, &embedding_support, &salience, &novel_bigram_ratio}) {
+      for (auto* col : {&support, &lexical_support, &embedding_support, &salience,
+                        &novel_bigram_ratio, &precision}) {
         col->append(std::numeric_limits<double>::quiet_NaN());
       }
       error.append(out[i].error.empty() ? py::object(py::none()) : py::str(out[i].error));
@@ -442,6 +449,8 @@ py::dict grounded_sentences(const py::sequence& summaries, const py::sequence& s
       redundant_with.append(d.redundant_with >= 0 ? py::object(py::int_(d.redundant_with))
                                                   : py::none());
       novel_bigram_ratio.append(d.novel_bigram_ratio);
+      precision.append(d.precision);
+      over_repeated.append(spans(summary, d.over_repeated));
       numbers.append(spans(summary, d.unsupported_numbers));
       names.append(spans(summary, d.novel_names));
       fillers.append(spans(summary, d.fillers));
@@ -466,6 +475,8 @@ py::dict grounded_sentences(const py::sequence& summaries, const py::sequence& s
   table["source_end"] = source_end;
   table["redundant_with"] = redundant_with;
   table["novel_bigram_ratio"] = novel_bigram_ratio;
+  table["precision"] = precision;
+  table["over_repeated"] = over_repeated;
   table["unsupported_numbers"] = numbers;
   table["novel_names"] = names;
   table["fillers"] = fillers;

@@ -184,6 +184,10 @@ grounded_result grounded_scorer::score(std::string_view summary) const {
     g_type[i] = type_map[sum->ids()[i]];
     g_stem[i] = stem_map[sum->stem_ids()[i]];
   }
+  grounded_result out;
+  auto& rel = out.relevance;
+  auto& fai = out.faithfulness;
+  auto& con = out.conciseness;
   const auto& automaton = index.automaton();
   // match[p]: longest run from p (at most 4) found in a source, for the n-gram ratios.
   std::vector<std::uint8_t> match(n_tokens);
@@ -191,17 +195,32 @@ grounded_result grounded_scorer::score(std::string_view summary) const {
     match[p] = static_cast<std::uint8_t>(automaton.longest_prefix(
         std::span<const std::uint32_t>(g_type).subspan(p, std::min<std::size_t>(4, n_tokens - p))));
   }
+  // Clipped support (BLEU's modified unigram precision, with the sources as the reference): in
+  // reading order, a token is supported while the summary's uses of its stem stay within the
+  // sources' count of that stem; later uses are over-repeated.
+  std::vector<std::uint8_t> clipped(n_tokens, 0);
+  std::size_t n_clipped = 0;
+  {
+    std::vector<std::uint32_t> used(sum->stems().size(), 0U);
+    for (std::size_t p = 0; p < n_tokens; ++p) {
+      if (g_stem[p] == text::no_id) continue;
+      auto& u = used[sum->stem_ids()[p]];
+      if (u < index.stem_frequency(g_stem[p])) {
+        ++u;
+        clipped[p] = 1;
+        ++n_clipped;
+      } else {
+        ++fai.over_repeated;
+      }
+    }
+  }
   // Idf of a local stem: the sources' idf, or the unseen idf.
   auto local_idf = [&](std::uint32_t local) { return index.idf(stem_map[local]); };
-
-  grounded_result out;
-  auto& rel = out.relevance;
-  auto& fai = out.faithfulness;
-  auto& con = out.conciseness;
 
   // ---- per sentence ----
   std::vector<sentence_detail> details;
   std::vector<std::vector<std::uint32_t>> sentence_stems;  // distinct local stems, sorted
+  std::vector<double> sentence_words;                      // tokens per sentence
   std::vector<double> scratch;
   std::size_t filler_words = 0;
   for (const auto& span : sum->sentences()) {
@@ -232,6 +251,15 @@ grounded_result grounded_scorer::score(std::string_view summary) const {
       for (auto p = span.first_token; p + 1 < span.end_token; ++p) novel += match[p] < 2 ? 1 : 0;
       d.novel_bigram_ratio = static_cast<double>(novel) / static_cast<double>(len - 1);
     }
+    // Clipped precision and the over-repeated words.
+    std::size_t supported = 0;
+    for (auto p = span.first_token; p < span.end_token; ++p) {
+      supported += clipped[p];
+      if (!clipped[p] && g_stem[p] != text::no_id) {
+        d.over_repeated.push_back({tokens[p].begin, tokens[p].end});
+      }
+    }
+    d.precision = static_cast<double>(supported) / static_cast<double>(len);
     // Numbers and name-like spans in no source.
     for (auto p = span.first_token; p < span.end_token; ++p) {
       if (tokens[p].kind == text::token_kind::number && g_type[p] == text::no_id) {
@@ -284,12 +312,18 @@ grounded_result grounded_scorer::score(std::string_view summary) const {
     if (!d.unsupported_numbers.empty()) d.flags |= flag_unsupported_number;
     if (!d.novel_names.empty()) d.flags |= flag_novel_name;
     if (!d.fillers.empty()) d.flags |= flag_filler;
+    if (!d.over_repeated.empty()) d.flags |= flag_over_repeated;
     fai.unsupported_numbers += d.unsupported_numbers.size();
     fai.novel_names += d.novel_names.size();
     con.filler_phrases += d.fillers.size();
     details.push_back(std::move(d));
     sentence_stems.push_back(std::move(local));
+    sentence_words.push_back(static_cast<double>(len));
   }
+  // What the faithfulness score averages: the clipped precision, raised or mixed with the
+  // embedding support when there is an encoder (as `support` is).
+  std::vector<double> sentence_faith(details.size());
+  for (std::size_t i = 0; i < details.size(); ++i) sentence_faith[i] = details[i].precision;
   // Embedding support: one encoder call for the summary sentences, one alignment GEMM.
   if (source_vectors_ && !details.empty()) {
     std::vector<std::string_view> texts;
@@ -309,6 +343,9 @@ grounded_result grounded_scorer::score(std::string_view summary) const {
       d.support = options_.combine == support_combination::max
                       ? std::max(d.lexical_support, d.embedding_support)
                       : (1.0 - w) * d.lexical_support + w * d.embedding_support;
+      sentence_faith[i] = options_.combine == support_combination::max
+                              ? std::max(d.precision, d.embedding_support)
+                              : (1.0 - w) * d.precision + w * d.embedding_support;
     }
   }
   for (auto& d : details) {
@@ -349,19 +386,21 @@ grounded_result grounded_scorer::score(std::string_view summary) const {
   const double n_sent = static_cast<double>(details.size());
   const double n_tok = static_cast<double>(n_tokens);
   if (!details.empty()) {
-    double sum_support = 0.0, sum_score = 0.0;
+    double sum_support = 0.0, sum_score = 0.0, words = 0.0;
     fai.support_min = 1.0;
-    for (const auto& d : details) {
-      sum_support += d.support;
-      sum_score += std::sqrt(d.support * (1.0 - d.novel_bigram_ratio));
-      fai.support_min = std::min(fai.support_min, d.support);
+    for (std::size_t i = 0; i < details.size(); ++i) {
+      sum_support += details[i].support;
+      fai.support_min = std::min(fai.support_min, details[i].support);
+      sum_score += sentence_words[i] * sentence_faith[i];
+      words += sentence_words[i];
     }
     fai.support_mean = sum_support / n_sent;
-    fai.score = sum_score / n_sent;
+    fai.score = std::clamp(ratio(sum_score, words), 0.0, 1.0);
   }
   std::size_t known = 0;
   for (const auto s : g_stem) known += s != text::no_id ? 1 : 0;
   fai.unigram_precision = ratio(static_cast<double>(known), n_tok);
+  fai.clipped_precision = ratio(static_cast<double>(n_clipped), n_tok);
   for (std::size_t n = 1; n <= 4; ++n) {
     if (n_tokens < n) continue;
     std::size_t novel = 0;
@@ -424,7 +463,21 @@ grounded_result grounded_scorer::score(std::string_view summary) const {
   con.redundancy = std::max(con.repeated_ngram_ratio,
                             ratio(static_cast<double>(con.redundant_sentences), n_sent));
   rel.redundancy = con.redundancy;
-  rel.score = rel.coverage * (1.0 - con.redundancy);
+  {
+    // Normalized entropy of the summary's stems (Peyrard 2019: redundancy = H_max - H).
+    std::vector<std::uint32_t> counts(sum->stems().size(), 0U);
+    for (const auto l : sum->stem_ids()) ++counts[l];
+    double entropy = 0.0;
+    for (const auto c : counts) {
+      if (c == 0) continue;
+      const double q = static_cast<double>(c) / n_tok;
+      entropy -= q * std::log(q);
+    }
+    rel.diversity = n_tokens == 0   ? 0.0
+                    : n_tokens == 1 ? 1.0
+                                    : std::clamp(entropy / std::log(n_tok), 0.0, 1.0);
+  }
+  rel.score = rel.coverage * (1.0 - con.redundancy) * rel.diversity;
   con.filler_ratio = std::min(1.0, ratio(static_cast<double>(filler_words), n_tok));
   {
     std::vector<std::uint32_t> present;
@@ -508,15 +561,16 @@ std::vector<std::string> grounded_columns(bool relevance, bool faithfulness, boo
   std::vector<std::string> c;
   if (relevance) {
     c.insert(c.end(), {"relevance", "relevance_alignment", "relevance_coverage",
-                       "relevance_query_coverage"});
+                       "relevance_query_coverage", "relevance_diversity"});
   }
   if (faithfulness) {
     c.insert(c.end(), {"faithfulness", "faithfulness_support_mean", "faithfulness_support_min",
-                       "faithfulness_unigram_precision", "faithfulness_novel_1gram_ratio",
-                       "faithfulness_novel_2gram_ratio", "faithfulness_novel_3gram_ratio",
-                       "faithfulness_novel_4gram_ratio", "faithfulness_fragment_coverage",
-                       "faithfulness_fragment_density", "faithfulness_compression",
-                       "faithfulness_unsupported_numbers", "faithfulness_novel_names"});
+                       "faithfulness_unigram_precision", "faithfulness_clipped_precision",
+                       "faithfulness_novel_1gram_ratio", "faithfulness_novel_2gram_ratio",
+                       "faithfulness_novel_3gram_ratio", "faithfulness_novel_4gram_ratio",
+                       "faithfulness_fragment_coverage", "faithfulness_fragment_density",
+                       "faithfulness_compression", "faithfulness_unsupported_numbers",
+                       "faithfulness_novel_names", "faithfulness_over_repeated"});
   }
   if (conciseness) {
     c.insert(c.end(), {"conciseness", "conciseness_compression_ratio", "conciseness_redundancy",
@@ -532,15 +586,18 @@ void grounded_values(const grounded_result& r, bool relevance, bool faithfulness
                      double* out) {
   if (relevance) {
     const auto& x = r.relevance;
-    for (const double v : {x.score, x.alignment, x.coverage, x.query_coverage}) *out++ = v;
+    for (const double v : {x.score, x.alignment, x.coverage, x.query_coverage, x.diversity}) {
+      *out++ = v;
+    }
   }
   if (faithfulness) {
     const auto& x = r.faithfulness;
     for (const double v :
-         {x.score, x.support_mean, x.support_min, x.unigram_precision, x.novel_ngram_ratio[0],
-          x.novel_ngram_ratio[1], x.novel_ngram_ratio[2], x.novel_ngram_ratio[3], x.coverage,
-          x.density, x.compression, static_cast<double>(x.unsupported_numbers),
-          static_cast<double>(x.novel_names)}) {
+         {x.score, x.support_mean, x.support_min, x.unigram_precision, x.clipped_precision,
+          x.novel_ngram_ratio[0], x.novel_ngram_ratio[1], x.novel_ngram_ratio[2],
+          x.novel_ngram_ratio[3], x.coverage, x.density, x.compression,
+          static_cast<double>(x.unsupported_numbers), static_cast<double>(x.novel_names),
+          static_cast<double>(x.over_repeated)}) {
       *out++ = v;
     }
   }

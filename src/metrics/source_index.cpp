@@ -101,8 +101,10 @@ source_index::source_index(std::span<const std::string> ids,
 
   // Sentence salience: cosine of the sentence's tf-idf vector with the sources' (centrality),
   // times a position prior, mixed with query relevance when there is a query.
+  stem_frequency_.assign(n_stems, 0U);
+  for (const auto t : token_stems_) ++stem_frequency_[t];
   std::vector<double> total_tf(n_stems, 0.0);
-  for (const auto t : token_stems_) total_tf[t] += 1.0;
+  for (std::size_t t = 0; t < n_stems; ++t) total_tf[t] = stem_frequency_[t];
   double norm_all = 0.0;
   for (std::size_t t = 0; t < n_stems; ++t)
     norm_all += total_tf[t] * total_tf[t] * idf_[t] * idf_[t];

@@ -28,6 +28,34 @@ def test_one_record_dict_has_parts_and_sentences():
     assert [x["text"] for x in f["fragments"]][:2] == ["Rain flooded the", "valley"]
 
 
+def test_clipped_precision_and_diversity_fields():
+    # Source tokens: the x2, cat, sat, on, mat; the second "cat" and "sat" exceed their count.
+    summary = "The cat sat. The cat sat."
+    f = precis.faithfulness(summary, "the cat sat on the mat")
+    assert f["unigram_precision"] == 1.0
+    assert f["clipped_precision"] == pytest.approx(4 / 6)
+    assert f["score"] == pytest.approx(4 / 6)
+    assert f["over_repeated"] == 2
+    s0, s1 = f["sentences"]
+    assert s0["precision"] == 1.0 and s0["over_repeated"] == []
+    assert s1["precision"] == pytest.approx(1 / 3)
+    assert s1["over_repeated"] == [(17, 20, "cat"), (21, 24, "sat")]
+    assert "over_repeated" in s1["flags"] and "over_repeated" not in s0["flags"]
+    r = precis.relevance("the cat saw the dog", "the cat saw the dog")
+    h = -(0.4 * math.log(0.4) + 3 * 0.2 * math.log(0.2))
+    assert r["diversity"] == pytest.approx(h / math.log(5))
+    assert r["score"] == pytest.approx(r["coverage"] * (1 - r["redundancy"]) * r["diversity"])
+    table = precis.grounded_batch(summaries=[summary], sources=["the cat sat on the mat"])
+    assert table["faithfulness_clipped_precision"][0] == pytest.approx(4 / 6)
+    assert table["faithfulness_over_repeated"][0] == 2
+    one = precis.relevance(summary, "the cat sat on the mat")
+    assert table["relevance_diversity"][0] == one["diversity"]
+    assert table["relevance"][0] == one["score"]
+    rows = precis.grounded_sentences(summaries=[summary], sources=["the cat sat on the mat"])
+    assert rows["precision"] == [1.0, pytest.approx(1 / 3)]
+    assert rows["over_repeated"][1] == [(17, 20, "cat"), (21, 24, "sat")]
+
+
 def test_sources_forms_and_best_source_id():
     summary = "The council promised funds."
     for sources in ({"news": ARTICLE, "other": "Cats sleep a lot."},

@@ -84,12 +84,13 @@ def grounded(summary: str, sources: Any, query: Optional[str] = None, **options:
 
 def relevance(summary: str, sources: Any, query: Optional[str] = None, **options: Any) -> dict:
     """Contextual relevance: ``score``, ``alignment``, ``coverage``, ``query_coverage``,
-    ``sentences``."""
+    ``redundancy``, ``diversity``, ``sentences``."""
     return GroundedScorer(sources, query, **options).relevance(summary)
 
 
 def faithfulness(summary: str, sources: Any, **options: Any) -> dict:
-    """Faithfulness proxies: ``score``, support, novel n-gram ratios, fragments, ``sentences``."""
+    """Faithfulness proxies: ``score`` (clipped unigram precision), ``clipped_precision``,
+    ``over_repeated``, support, novel n-gram ratios, fragments, ``sentences``."""
     return GroundedScorer(sources, None, **options).faithfulness(summary)
 
 
@@ -142,7 +143,8 @@ def grounded_sentences(records: Optional[Iterable[Mapping[str, Any]]] = None, *,
     (``record``, ``id``, ``sentence``, ``begin``, ``end``, ``text``, ``support``,
     ``lexical_support``, ``embedding_support``, ``embedding_source``, ``salience``,
     ``best_source``, ``source_begin``, ``source_end``, ``redundant_with``,
-    ``novel_bigram_ratio``, ``unsupported_numbers``, ``novel_names``, ``fillers``, ``flags``,
+    ``novel_bigram_ratio``, ``precision``, ``over_repeated``, ``unsupported_numbers``,
+    ``novel_names``, ``fillers``, ``flags``,
     ``error``); ``pandas.DataFrame(...)`` takes it. A record without sentences, or that failed,
     has one row with ``sentence`` None. Runs in C++ without the GIL."""
     s, src, q, i = _columns(records, summaries, sources, queries, ids, summary_field,

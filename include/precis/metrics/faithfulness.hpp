@@ -1,8 +1,8 @@
 #pragma once
 /// @file faithfulness.hpp
-/// Faithfulness proxies: per-sentence support against the sources, novel n-grams, unsupported
-/// numbers and names, and Grusky et al.'s extractive fragment coverage, density and compression.
-/// See docs/metrics/faithfulness.md.
+/// Faithfulness proxies: clipped unigram precision against the sources (the score), per-sentence
+/// support, novel n-grams, unsupported numbers and names, and Grusky et al.'s extractive fragment
+/// coverage, density and compression. See docs/metrics/faithfulness.md.
 
 #include <array>
 #include <cstddef>
@@ -24,10 +24,16 @@ struct extractive_fragment {
 
 /// Faithfulness of a summary to its sources. `score` and ratios in [0, 1].
 struct faithfulness_result {
-  double score = 0.0;  ///< mean over sentences of sqrt(support * (1 - novel bigram ratio))
+  /// Word-weighted mean over sentences of `sentence_detail::precision` (with an encoder, of its
+  /// combination with the embedding support); without an encoder, `clipped_precision`.
+  double score = 0.0;
   double support_mean = 0.0;
   double support_min = 0.0;
-  double unigram_precision = 0.0;             ///< share of summary tokens whose stem is in a source
+  double unigram_precision = 0.0;  ///< share of summary tokens whose stem is in a source
+  /// Share of summary tokens supported with clipped counts (BLEU's modified precision against
+  /// the sources): a source occurrence of a stem supports at most one summary occurrence.
+  double clipped_precision = 0.0;
+  std::size_t over_repeated = 0;  ///< tokens whose stem is in a source but beyond its count
   std::array<double, 4> novel_ngram_ratio{};  ///< n = 1..4: share of summary n-grams in no source
   double coverage = 0.0;                      ///< Grusky: sum |f| / |S|
   double density = 0.0;                       ///< Grusky: sum |f|^2 / |S| (not bounded by 1)

@@ -77,6 +77,8 @@ enum sentence_flag : std::uint32_t {
   flag_novel_name = 4,          ///< has a name-like (capitalized) span with a word in no source
   flag_redundant = 8,           ///< says what an earlier sentence said (`redundant_with`)
   flag_filler = 16,             ///< contains a filler or hedge phrase
+  /// uses a word more often than all sources together have it (`over_repeated`)
+  flag_over_repeated = 32,
 };
 
 /// What precis found about one summary sentence.
@@ -97,6 +99,12 @@ struct sentence_detail {
   text_span embedding_source_span;     ///< bytes of that sentence in that source
   std::int64_t redundant_with = -1;    ///< earlier summary sentence it repeats, -1 if none
   double novel_bigram_ratio = 0.0;     ///< share of its bigrams found in no source (0 if none)
+  /// [0, 1]: share of its words that are supported with clipped counts: the word's stem is in a
+  /// source and the summary has not used up that stem's source count before it (reading order;
+  /// docs/metrics/faithfulness.md). Faithfulness is the word-weighted mean of this.
+  double precision = 0.0;
+  std::vector<text_span> over_repeated;  ///< words in a source, but beyond its count
+
   std::vector<text_span> unsupported_numbers;  ///< number tokens in no source (summary bytes)
   std::vector<text_span> novel_names;          ///< name-like spans with a word in no source
   std::vector<text_span> fillers;              ///< filler/hedge phrases

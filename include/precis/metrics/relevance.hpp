@@ -15,10 +15,13 @@ namespace precis::metrics {
 
 /// Contextual relevance of a summary. All values in [0, 1].
 struct relevance_result {
-  double score = 0.0;       ///< coverage * (1 - redundancy)
+  double score = 0.0;       ///< coverage * (1 - redundancy) * diversity
   double alignment = 0.0;   ///< mean over summary sentences of support * salience of best sentence
   double coverage = 0.0;    ///< salient-term mass covered / best mass reachable with as many terms
   double redundancy = 0.0;  ///< as conciseness_result::redundancy (SummEval raters penalize it)
+  /// Normalized entropy of the summary's stem distribution, H / ln(tokens) (1 for fewer than two
+  /// tokens): 1 - Peyrard's (2019) redundancy over its maximum; repeated words lower it.
+  double diversity = 0.0;
   /// idf-weighted share of the query's stems (those found in a source) that the summary has;
   /// 0 without a query or when no query stem is in a source.
   double query_coverage = 0.0;

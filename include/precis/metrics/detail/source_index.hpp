@@ -70,6 +70,11 @@ class source_index {
   [[nodiscard]] double idf(std::uint32_t stem) const noexcept {
     return stem < idf_.size() ? idf_[stem] : unseen_idf_;
   }
+  /// Number of source tokens (all sources) with a global stem; 0 for no_id. The budget of the
+  /// clipped counts of faithfulness: a summary may use a stem at most this often.
+  [[nodiscard]] std::uint32_t stem_frequency(std::uint32_t stem) const noexcept {
+    return stem < stem_frequency_.size() ? stem_frequency_[stem] : 0U;
+  }
   /// Salience mass of a global stem: idf(t) * sum of the salience of the sentences holding t.
   [[nodiscard]] double stem_salience(std::uint32_t stem) const noexcept {
     return stem < stem_salience_.size() ? stem_salience_[stem] : 0.0;
@@ -103,6 +108,7 @@ class source_index {
   std::vector<std::uint32_t> token_types_, token_stems_;
   std::vector<indexed_sentence> sentences_;
   std::vector<std::uint32_t> posting_start_, postings_;  // CSR: stem -> distinct sentences
+  std::vector<std::uint32_t> stem_frequency_;
   std::vector<double> idf_, stem_salience_, salience_prefix_;
   double unseen_idf_ = 0.0;
   std::vector<std::uint32_t> query_stems_;
