@@ -25,19 +25,40 @@ const std::string k_article =
 
 TEST(Relevance, HandComputedOneSentenceSource) {
   // One source sentence: every stem has idf ln(1 + 0.5/1.5) = ln(4/3) and the same salience, so
-  // coverage = (covered terms) / (distinct summary terms).
+  // any summary with a source term covers as much as it could with as many source terms.
   const auto a = pm::relevance("alpha", one("alpha beta gamma"));
   EXPECT_DOUBLE_EQ(a.diversity, 1.0);  // one token
   EXPECT_DOUBLE_EQ(a.coverage, 1.0);
   EXPECT_DOUBLE_EQ(a.score, 1.0);
   EXPECT_DOUBLE_EQ(a.alignment, 1.0);
+  // "delta" is in no source: it is not counted by coverage (faithfulness judges it).
   const auto b = pm::relevance("alpha delta", one("alpha beta gamma"));
-  EXPECT_NEAR(b.coverage, 0.5, 1e-12);
+  EXPECT_DOUBLE_EQ(b.coverage, 1.0);
   EXPECT_DOUBLE_EQ(b.diversity, 1.0);  // two distinct stems: H = ln 2 = ln(tokens)
-  EXPECT_NEAR(b.score, 0.5, 1e-12);
+  EXPECT_DOUBLE_EQ(b.score, 1.0);
   const double support = std::log(4.0 / 3.0) / (std::log(4.0 / 3.0) + std::log(4.0));
   EXPECT_NEAR(b.alignment, support, 1e-12);
   EXPECT_DOUBLE_EQ(b.query_coverage, 0.0);
+}
+
+TEST(Relevance, CoverageHandComputedTwoSentences) {
+  // Source sentences "Alpha beta." (position 0) and "Alpha gamma." (position 1), N = 2:
+  // idf(alpha) = ln(1 + 0.5 / 2.5) = ln 1.2, idf(beta) = idf(gamma) = ln(1 + 1.5 / 1.5) = ln 2.
+  // Both sentences have the same centrality, so salience 1 and 1 / sqrt(2) (position prior).
+  // Masses w(t) = idf(t) * sum of the salience of its sentences:
+  const double s2 = 1.0 / std::sqrt(2.0);
+  const double alpha = std::log(1.2) * (1.0 + s2), beta = std::log(2.0), gamma = std::log(2.0) * s2;
+  ASSERT_GT(beta, gamma);
+  ASSERT_GT(gamma, alpha);
+  const std::string source = "Alpha beta. Alpha gamma.";
+  // One source term (delta is in none): gamma's mass over the best single mass, beta's.
+  const auto one_term = pm::relevance("Gamma delta.", one(source));
+  EXPECT_NEAR(one_term.coverage, gamma / beta, 1e-12);  // = 1 / sqrt(2)
+  EXPECT_NEAR(one_term.score, gamma / beta, 1e-12);     // no redundancy, diversity 1
+  const auto two_terms = pm::relevance("Gamma alpha.", one(source));
+  EXPECT_NEAR(two_terms.coverage, (gamma + alpha) / (beta + gamma), 1e-12);
+  const auto best = pm::relevance("Beta gamma.", one(source));
+  EXPECT_DOUBLE_EQ(best.coverage, 1.0);
 }
 
 TEST(Relevance, DiversityHandComputed) {

@@ -429,16 +429,15 @@ grounded_result grounded_scorer::score(std::string_view summary) const {
     std::vector<std::uint32_t> distinct(g_stem);
     std::sort(distinct.begin(), distinct.end());
     distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
-    // Absent stems (no_id, sorted last) count in the number of terms but add no mass.
+    // Only stems found in a source count (no_id sorts last): coverage judges which source content
+    // was selected; words in no source are faithfulness' business, not counted twice here.
     std::size_t distinct_terms = 0;
-    {
-      std::vector<std::uint32_t> local(sum->stem_ids().begin(), sum->stem_ids().end());
-      std::sort(local.begin(), local.end());
-      distinct_terms =
-          static_cast<std::size_t>(std::unique(local.begin(), local.end()) - local.begin());
-    }
     double mass = 0.0;
-    for (const auto s : distinct) mass += index.stem_salience(s);
+    for (const auto s : distinct) {
+      if (s == text::no_id) break;
+      ++distinct_terms;
+      mass += index.stem_salience(s);
+    }
     rel.coverage = std::min(1.0, ratio(mass, index.top_salience(distinct_terms)));
     if (index.has_query()) {
       double total = 0.0, hit = 0.0;

@@ -17,7 +17,7 @@ namespace precis::metrics {
 struct relevance_result {
   double score = 0.0;       ///< coverage * (1 - redundancy) * diversity
   double alignment = 0.0;   ///< mean over summary sentences of support * salience of best sentence
-  double coverage = 0.0;    ///< salient-term mass covered / best mass reachable with as many terms
+  double coverage = 0.0;    ///< mass of its source terms / best mass with as many source terms
   double redundancy = 0.0;  ///< as conciseness_result::redundancy (SummEval raters penalize it)
   /// Normalized entropy of the summary's stem distribution, H / ln(tokens) (1 for fewer than two
   /// tokens): 1 - Peyrard's (2019) redundancy over its maximum; repeated words lower it.
