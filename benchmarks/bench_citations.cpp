@@ -7,6 +7,7 @@
 //   BM_citations_structured:  the same facts as a JSON extraction schema (score_structured)
 //   BM_citations_uncached:    citations(summary, sources): index + score per summary
 //   BM_citations_parse:       parse_citations only
+//   BM_citations_claims:      claims(summary): parse, analyze, split into claims (no scoring)
 //   BM_citations_batch/N:     score_batch on N threads
 // Fixed seed (std::mt19937(42)); the same input on every run.
 
@@ -183,6 +184,19 @@ void BM_citations_parse(benchmark::State& state) {
   finish(state);
 }
 BENCHMARK(BM_citations_parse);
+
+void BM_citations_claims(benchmark::State& state) {
+  const auto& d = data();
+  const auto s = scorers();
+  std::size_t i = 0;
+  for (auto _ : state) {
+    const auto c = s[i / k_summaries_per_set]->claims(d.summaries[i]);
+    benchmark::DoNotOptimize(c.data());
+    i = (i + 1) % d.summaries.size();
+  }
+  finish(state);
+}
+BENCHMARK(BM_citations_claims);
 
 void BM_citations_batch(benchmark::State& state) {
   const auto& d = data();

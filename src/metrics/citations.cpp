@@ -18,6 +18,7 @@
 #include "precis/error.hpp"
 #include "precis/metrics/detail/source_index.hpp"
 #include "precis/text/analyzed_text.hpp"
+#include "precis/text/porter.hpp"
 #include "precis/text/utf8.hpp"
 
 namespace precis::metrics {
@@ -418,6 +419,12 @@ struct citation_scorer::impl {
   std::vector<std::vector<std::uint32_t>> sentence_stems;  // per index sentence: sorted stems
   std::vector<std::regex> patterns;
   embed::row_matrix sentence_vectors;  // unit rows, one per index sentence (embedding judge)
+  // Stemming once per scorer instead of once per summary: every source type's global stem, and
+  // every global stem by its text (porter_nltk and none only; Snowball goes through analyze).
+  bool fast_stems = false;
+  text::analyze_options fast_analysis;
+  detail::string_ids type_stem, stem_id;
+  detail::string_ids type_id;  // every source type's global type id (quotes)
 
   bool is_id(std::string_view key) const { return by_id.find(key) != by_id.end(); }
   // Claims of a plain-text summary. With `body` set, also the analysis of the masked body and
@@ -452,25 +459,74 @@ struct citation_scorer::impl {
   // Per-claim working state of the lexical judge.
   struct lexical_claim {
     std::vector<std::uint32_t> stems;  // distinct global stems (no_id for unseen ones)
-    std::vector<std::uint32_t> local;  // their local ids
+    std::vector<std::uint32_t> local;  // their keys
     double denominator = 0.0;
     std::vector<double> best;          // per source: kernel support of its best sentence
     std::vector<std::uint32_t> sentence;  // per source: that sentence (no_id if none)
     detail::support_match global;
   };
 
-  // `a`'s tokens [first, end) as the claim; `map`: a's local stem ids to global ones.
+  // Stem keys of an analysis (see `keys_of`): a global stem id, or k_unseen + k for the k-th
+  // distinct stem found in no source.
+  static constexpr std::uint32_t k_unseen = 0x80000000u;
+
+  // The analysis claims are read with: the index's, or the same without a stemmer when the
+  // stems come from `type_stem` (porter_nltk, none).
+  const text::analyze_options& claim_analysis() const {
+    return fast_stems ? fast_analysis : index->analysis();
+  }
+  // Per token id of `a` (types with fast_stems, else stems): its stem key.
+  std::span<const std::uint32_t> token_ids(const text::analyzed_text& a) const {
+    return fast_stems ? a.ids() : a.stem_ids();
+  }
+  std::vector<std::uint32_t> keys_of(const text::analyzed_text& a) const {
+    std::vector<std::uint32_t> keys;
+    if (!fast_stems) {
+      keys = index->map_stems(a);
+      for (std::uint32_t k = 0; k < keys.size(); ++k)
+        if (keys[k] == text::no_id) keys[k] = k_unseen + k;
+      return keys;
+    }
+    // Source types know their global stem; other types are stemmed here (as analyze would).
+    const auto& types = a.types();
+    keys.resize(types.size());
+    std::vector<std::string> unseen;
+    std::string stem;
+    for (std::uint32_t t = 0; t < types.size(); ++t) {
+      const std::string_view type = types[t];
+      if (const auto it = type_stem.find(type); it != type_stem.end()) {
+        keys[t] = it->second;
+        continue;
+      }
+      if (options.stemmer == text::stemmer_kind::porter_nltk &&
+          a.type_kinds()[t] == text::token_kind::word) {
+        text::porter_stem(type, stem);
+      } else {
+        stem.assign(type);
+      }
+      if (const auto it = stem_id.find(stem); it != stem_id.end()) {
+        keys[t] = it->second;
+        continue;
+      }
+      auto at = std::find(unseen.begin(), unseen.end(), stem);
+      if (at == unseen.end()) at = unseen.insert(unseen.end(), stem);
+      keys[t] = k_unseen + u32(static_cast<std::size_t>(at - unseen.begin()));
+    }
+    return keys;
+  }
+
+  // `a`'s tokens [first, end) as the claim; `keys` from `keys_of(a)`.
   void lexical_prepare(const text::analyzed_text& a, std::uint32_t first, std::uint32_t end,
-                       std::span<const std::uint32_t> map, lexical_claim& lc,
+                       std::span<const std::uint32_t> keys, lexical_claim& lc,
                        std::vector<double>& scratch) const {
     lc.stems.clear();
     lc.local.clear();
-    const auto stem_ids = a.stem_ids();
+    const auto tokens = token_ids(a);
     for (std::uint32_t k = first; k < end; ++k) {
-      const auto id = stem_ids[k];
-      if (std::find(lc.local.begin(), lc.local.end(), id) != lc.local.end()) continue;
-      lc.local.push_back(id);
-      lc.stems.push_back(map[id]);
+      const auto key = keys[tokens[k]];
+      if (std::find(lc.local.begin(), lc.local.end(), key) != lc.local.end()) continue;
+      lc.local.push_back(key);
+      lc.stems.push_back(key >= k_unseen ? text::no_id : key);
     }
     lc.denominator = 0.0;
     for (const auto t : lc.stems) lc.denominator += index->idf(t);
@@ -542,11 +598,25 @@ citation_scorer::citation_scorer(std::span<const source_doc> sources,
   const auto& index = *p->index;
   std::vector<std::vector<std::uint32_t>> source_stems(sources.size());
   p->source_types.resize(sources.size());
+  p->fast_stems = o.stemmer != text::stemmer_kind::snowball;
+  p->fast_analysis = index.analysis();
+  p->fast_analysis.stemmer = text::stemmer_kind::none;
   for (std::size_t s = 0; s < sources.size(); ++s) {
     const auto& a = index.source(s);
     const auto tmap = index.map_types(a);
     const auto smap = index.map_stems(a);
+    if (p->fast_stems) {
+      for (std::uint32_t t = 0; t < a.types().size(); ++t) {
+        p->type_stem.emplace(std::string(a.types()[t]), smap[a.type_stems()[t]]);
+      }
+      for (std::uint32_t t = 0; t < a.stems().size(); ++t) {
+        p->stem_id.emplace(std::string(a.stems()[t]), smap[t]);
+      }
+    }
     for (const auto id : a.ids()) p->source_types[s].push_back(tmap[id]);
+    for (std::uint32_t t = 0; t < a.types().size(); ++t) {
+      p->type_id.emplace(std::string(a.types()[t]), tmap[t]);
+    }
     for (const auto id : a.stem_ids()) source_stems[s].push_back(smap[id]);
   }
   for (const auto& sentence : index.sentences()) {
@@ -591,7 +661,7 @@ std::vector<claim_input> citation_scorer::impl::split(std::string_view summary,
                            [&](std::string_view k) { return p.is_id(k); }, &raw);
   if (footnotes) *footnotes = parsed.footnotes;
   const std::string_view body = std::string_view(parsed.masked).substr(0, parsed.body_end);
-  const auto analyzed = text::analyze(body, p.index->analysis());
+  const auto analyzed = text::analyze(body, p.claim_analysis());
   const auto tokens = analyzed->tokens();
 
   struct unit {
@@ -696,10 +766,10 @@ double citation_scorer::support(std::string_view claim, std::span<const std::siz
     }
     case support_judge::lexical: break;
   }
-  const auto a = text::analyze(claim, p.index->analysis());
+  const auto a = text::analyze(claim, p.claim_analysis());
   impl::lexical_claim lc;
   std::vector<double> scratch;
-  p.lexical_prepare(*a, 0, u32(a->tokens().size()), p.index->map_stems(*a), lc, scratch);
+  p.lexical_prepare(*a, 0, u32(a->tokens().size()), p.keys_of(*a), lc, scratch);
   return p.lexical_union(lc, cited);
 }
 
@@ -748,7 +818,7 @@ citation_result citation_scorer::impl::score(std::span<const claim_input> claim_
   std::unordered_set<std::string> dangling_seen;
   std::vector<double> scratch;
   lexical_claim lc;
-  std::vector<std::uint32_t> body_map;  // body's local stems -> global, on first use
+  std::vector<std::uint32_t> body_keys;  // the body's stem keys, on first use
   double support_sum = 0.0;
 
   // Embedding judge: all claims encoded in one batch; sims[c][s] = best cosine in source s.
@@ -813,13 +883,13 @@ citation_result citation_scorer::impl::score(std::span<const claim_input> claim_
     // Support of a set of sources under the configured judge.
     if (o.judge == support_judge::lexical && !cited.empty()) {
       if (body) {  // the claim's tokens in the summary's analysis
-        if (body_map.empty()) body_map = p.index->map_stems(*body->body);
-        p.lexical_prepare(*body->body, body->ranges[ci].first, body->ranges[ci].second, body_map,
+        if (body_keys.empty()) body_keys = p.keys_of(*body->body);
+        p.lexical_prepare(*body->body, body->ranges[ci].first, body->ranges[ci].second, body_keys,
                           lc, scratch);
       } else {
-        const auto analyzed = text::analyze(in.text, p.index->analysis());
-        p.lexical_prepare(*analyzed, 0, u32(analyzed->tokens().size()),
-                          p.index->map_stems(*analyzed), lc, scratch);
+        const auto analyzed = text::analyze(in.text, p.claim_analysis());
+        p.lexical_prepare(*analyzed, 0, u32(analyzed->tokens().size()), p.keys_of(*analyzed), lc,
+                          scratch);
       }
     }
     auto joint = [&](std::span<const std::size_t> set) -> double {
@@ -897,15 +967,31 @@ citation_result citation_scorer::impl::score(std::span<const claim_input> claim_
     // Quotes: each quoted span must occur (normalized tokens) in a cited source, or in any
     // source when the claim cites none.
     for (const auto& q : find_quotes(in.text)) {
-      const auto qa = text::analyze(std::string_view(in.text).substr(q.begin, q.end - q.begin),
-                                    p.index->analysis());
-      if (qa->tokens().size() < std::max<std::size_t>(1, o.min_quote_words)) continue;
+      // The quote's normalized tokens as global type ids (no_id: in no source); from the
+      // summary's analysis when there is one.
+      std::vector<std::uint32_t> seq;
+      auto add = [&](std::string_view type) {
+        const auto it = p.type_id.find(type);
+        seq.push_back(it == p.type_id.end() ? text::no_id : it->second);
+      };
+      if (body) {
+        const auto& a = *body->body;
+        const auto tokens = a.tokens();
+        const auto qb = in.span.begin + q.begin, qe = in.span.begin + q.end;
+        auto t = std::lower_bound(tokens.begin(), tokens.end(), qb,
+                                  [](const text::token& x, std::uint32_t b) { return x.begin < b; });
+        for (; t != tokens.end() && t->end <= qe; ++t) {
+          add(a.token_type(static_cast<std::size_t>(t - tokens.begin())));
+        }
+      } else {
+        const auto qa = text::analyze(std::string_view(in.text).substr(q.begin, q.end - q.begin),
+                                      p.claim_analysis());
+        for (std::size_t k = 0; k < qa->tokens().size(); ++k) add(qa->token_type(k));
+      }
+      if (seq.size() < std::max<std::size_t>(1, o.min_quote_words)) continue;
       citation_quote quote;
       quote.span = {in.span.begin + q.begin, in.span.begin + q.end};
       quote.claim = static_cast<std::int64_t>(ci);
-      const auto tmap = p.index->map_types(*qa);
-      std::vector<std::uint32_t> seq;
-      for (const auto id : qa->ids()) seq.push_back(tmap[id]);
       const bool unseen = std::find(seq.begin(), seq.end(), text::no_id) != seq.end();
       for (std::size_t s = 0; s < n_sources && !unseen && !quote.found; ++s) {
         if (!cited.empty() && std::find(cited.begin(), cited.end(), s) == cited.end()) continue;
