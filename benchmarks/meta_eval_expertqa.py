@@ -18,16 +18,17 @@ Signals:
 - ``precis_support``: precis' lexical judge, ``CitationScorer(evidence).support(claim, cited)``:
   idf-weighted share of the claim's stems found in the best sentence of at least one cited
   passage (the kernel shared with the faithfulness metrics; docs/metrics/citations.md).
+- ``precis_support_ordered``: the same judge with ``word_order=True``: sqrt(kernel support x share
+  of the claim's stem bigrams found within a sentence of a cited passage); content words *and*
+  how they are put together.
 - ``precis_mean_support``: the same through the full parser (``score(claim)``: markers parsed,
   claim split into sentences, mean support).
 - ``bigram_recall`` / ``trigram_recall``: share of the claim's stemmed n-grams found contiguously
   in the evidence: wording copied in order, which a recombination of source words lacks.
 - ``evidence_chars``: total evidence length (log): more retrieved text leaves less of the claim
   unaddressed; a prior, not a judgment of content.
-- ``content_combined``: mean of the ranks of precis_support and bigram_recall (what the claim
-  says, word by word and in order).
-- ``combined``: mean of the ranks of precis_support, bigram_recall and evidence_chars (no
-  weights fitted).
+- ``combined``: mean of the ranks of precis_support_ordered and evidence_chars (no weights
+  fitted).
 """
 
 from __future__ import annotations
@@ -107,7 +108,8 @@ def main():
     rows = [json.loads(line) for line in open(args.data, encoding="utf-8")]
     rows = [r for r in rows if r["evidence"] and r["support"] in ("Complete", "Incomplete",
                                                                    "Partial")]
-    signals = {k: [] for k in ("baseline_unigram", "precis_support", "precis_mean_support",
+    signals = {k: [] for k in ("baseline_unigram", "precis_support", "precis_support_ordered",
+                               "precis_mean_support",
                                "bigram_recall", "trigram_recall", "evidence_chars")}
     labels, half, partial, has_text = [], [], [], []
     for r in rows:
@@ -123,6 +125,9 @@ def main():
         signals["baseline_unigram"].append(len(cw & ew) / max(1, len(cw)))
         scorer = precis.CitationScorer(list(sources.items()), support_threshold=args.threshold)
         signals["precis_support"].append(scorer.support(claim, list(sources)))
+        ordered = precis.CitationScorer(list(sources.items()), word_order=True,
+                                         support_threshold=args.threshold)
+        signals["precis_support_ordered"].append(ordered.support(claim, list(sources)))
         res = scorer.score(r["claim"])
         signals["precis_mean_support"].append(res["mean_support"])
         cs, es = stems(claim), stems(evidence)
@@ -135,11 +140,8 @@ def main():
         qhash = hashlib.sha1(r["question"].encode("utf-8")).digest()[0]
         half.append(qhash % 2)
     rk = {k: ranks(v) for k, v in signals.items()}
-    signals["content_combined"] = [(a + b) / 2 for a, b in zip(rk["precis_support"],
-                                                               rk["bigram_recall"])]
-    signals["combined"] = [(a + b + c) / 3 for a, b, c in zip(rk["precis_support"],
-                                                              rk["bigram_recall"],
-                                                              rk["evidence_chars"])]
+    signals["combined"] = [(a + b) / 2 for a, b in zip(rk["precis_support_ordered"],
+                                                       rk["evidence_chars"])]
 
     keep = [i for i in range(len(labels)) if not partial[i]]
     text = [i for i in keep if has_text[i]]

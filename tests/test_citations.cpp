@@ -197,6 +197,24 @@ TEST(CitationMetrics, PrecisionFlagsOverCitation) {
   EXPECT_EQ(d.citations, 1U);
 }
 
+TEST(CitationMetrics, WordOrder) {
+  pm::citation_options o;
+  o.word_order = true;
+  const pm::citation_scorer scorer(people(), o);
+  const std::size_t b[] = {1};
+  // Every stem of each claim is in "b" (kernel support 1); the bigram share decides.
+  EXPECT_DOUBLE_EQ(scorer.support("Alice has two cats", b), 1.0);
+  EXPECT_DOUBLE_EQ(scorer.support("cats two has Alice", b), 0.0);
+  EXPECT_NEAR(scorer.support("two cats has Alice", b), std::sqrt(1.0 / 3.0), 1e-12);
+  EXPECT_DOUBLE_EQ(scorer.support("cats", b), 1.0);  // one word: no order to check
+  const pm::citation_scorer plain(people());
+  EXPECT_DOUBLE_EQ(plain.support("cats two has Alice", b), 1.0);
+  // Misattribution goes through the same judge.
+  const auto r = scorer.score("Alice has two cats [a].");
+  EXPECT_TRUE(r.claim_details[0].misattributed);
+  EXPECT_EQ(r.claim_details[0].better_source, "b");
+}
+
 TEST(CitationMetrics, FootnotesMapKeysToIds) {
   const pm::citation_scorer scorer(people());
   const auto r = scorer.score("Alice has two cats [1].\n\nReferences:\n[1] b (pet post)\n");

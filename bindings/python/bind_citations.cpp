@@ -89,7 +89,8 @@ struct py_citation_options {
 py_citation_options make_options(const std::string& unit, std::size_t min_claim_words,
                                  const std::vector<std::string>& patterns, bool builtin_markers,
                                  bool footnotes, double support_threshold,
-                                 const std::string& judge, const py::object& encoder,
+                                 const std::string& judge, bool word_order,
+                                 const py::object& encoder,
                                  const py::object& support, std::size_t min_quote_words,
                                  const std::string& stemmer, const std::string& stem_language,
                                  const std::optional<std::vector<std::string>>& value_keys,
@@ -111,6 +112,7 @@ py_citation_options make_options(const std::string& unit, std::size_t min_claim_
   o.footnotes = footnotes;
   o.support_threshold = support_threshold;
   o.min_quote_words = min_quote_words;
+  o.word_order = word_order;
   if (stemmer == "porter") {
     o.stemmer = pt::stemmer_kind::porter_nltk;
   } else if (stemmer == "snowball") {
@@ -382,7 +384,8 @@ void bind_citations(py::module_& m) {
   py::class_<py_citation_options>(m, "CitationOptions");
   m.def("citation_options", &make_options, py::arg("unit"), py::arg("min_claim_words"),
         py::arg("patterns"), py::arg("builtin_markers"), py::arg("footnotes"),
-        py::arg("support_threshold"), py::arg("judge"), py::arg("encoder"), py::arg("support"),
+        py::arg("support_threshold"), py::arg("judge"), py::arg("word_order"), py::arg("encoder"),
+        py::arg("support"),
         py::arg("min_quote_words"), py::arg("stemmer"), py::arg("stem_language"),
         py::arg("value_keys"), py::arg("citation_keys"), py::arg("leaves_are_claims"),
         py::arg("inline_markers"), py::arg("max_depth"));

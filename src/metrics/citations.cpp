@@ -425,6 +425,7 @@ struct citation_scorer::impl {
   text::analyze_options fast_analysis;
   detail::string_ids type_stem, stem_id;
   detail::string_ids type_id;  // every source type's global type id (quotes)
+  std::vector<std::vector<std::uint64_t>> source_bigrams;  // per source: sorted stem bigrams
 
   bool is_id(std::string_view key) const { return by_id.find(key) != by_id.end(); }
   // Claims of a plain-text summary. With `body` set, also the analysis of the masked body and
@@ -460,6 +461,7 @@ struct citation_scorer::impl {
   struct lexical_claim {
     std::vector<std::uint32_t> stems;  // distinct global stems (no_id for unseen ones)
     std::vector<std::uint32_t> local;  // their keys
+    std::vector<std::uint64_t> bigrams;  // distinct (key, next key) pairs, for word_order
     double denominator = 0.0;
     std::vector<double> best;          // per source: kernel support of its best sentence
     std::vector<std::uint32_t> sentence;  // per source: that sentence (no_id if none)
@@ -469,6 +471,9 @@ struct citation_scorer::impl {
   // Stem keys of an analysis (see `keys_of`): a global stem id, or k_unseen + k for the k-th
   // distinct stem found in no source.
   static constexpr std::uint32_t k_unseen = 0x80000000u;
+  static std::uint64_t pair_key(std::uint32_t a, std::uint32_t b) {
+    return (static_cast<std::uint64_t>(a) << 32) | b;
+  }
 
   // The analysis claims are read with: the index's, or the same without a stemmer when the
   // stems come from `type_stem` (porter_nltk, none).
@@ -522,6 +527,14 @@ struct citation_scorer::impl {
     lc.stems.clear();
     lc.local.clear();
     const auto tokens = token_ids(a);
+    lc.bigrams.clear();
+    if (options.word_order) {
+      for (std::uint32_t k = first; k + 1 < end; ++k) {
+        lc.bigrams.push_back(pair_key(keys[tokens[k]], keys[tokens[k + 1]]));
+      }
+      std::sort(lc.bigrams.begin(), lc.bigrams.end());
+      lc.bigrams.erase(std::unique(lc.bigrams.begin(), lc.bigrams.end()), lc.bigrams.end());
+    }
     for (std::uint32_t k = first; k < end; ++k) {
       const auto key = keys[tokens[k]];
       if (std::find(lc.local.begin(), lc.local.end(), key) != lc.local.end()) continue;
@@ -551,6 +564,23 @@ struct citation_scorer::impl {
   // Union support: idf share of the claim's stems found in the best sentence of at least one of
   // `cited` (exactly the kernel's support for one source).
   double lexical_union(const lexical_claim& lc, std::span<const std::size_t> cited) const {
+    const double unigram = lexical_unigrams(lc, cited);
+    if (!options.word_order || lc.bigrams.empty()) return unigram;
+    // Word order: the share of the claim's distinct stem bigrams found in a cited source.
+    std::size_t found = 0;
+    for (const auto b : lc.bigrams) {
+      for (const auto src : cited) {
+        const auto& set = source_bigrams[src];
+        if (std::binary_search(set.begin(), set.end(), b)) {
+          ++found;
+          break;
+        }
+      }
+    }
+    return std::sqrt(unigram * static_cast<double>(found) / static_cast<double>(lc.bigrams.size()));
+  }
+
+  double lexical_unigrams(const lexical_claim& lc, std::span<const std::size_t> cited) const {
     if (cited.size() == 1) return lc.best[cited[0]];
     if (lc.denominator <= 0.0) return 0.0;
     double covered = 0.0;
@@ -618,6 +648,21 @@ citation_scorer::citation_scorer(std::span<const source_doc> sources,
       p->type_id.emplace(std::string(a.types()[t]), tmap[t]);
     }
     for (const auto id : a.stem_ids()) source_stems[s].push_back(smap[id]);
+  }
+  if (o.word_order) {
+    p->source_bigrams.resize(sources.size());
+    for (const auto& sentence : index.sentences()) {  // pairs within a sentence
+      const auto& span = index.source(sentence.source).sentences()[sentence.index];
+      const auto& st = source_stems[sentence.source];
+      auto& set = p->source_bigrams[sentence.source];
+      for (auto k = span.first_token; k + 1 < span.end_token; ++k) {
+        set.push_back(impl::pair_key(st[k], st[k + 1]));
+      }
+    }
+    for (auto& set : p->source_bigrams) {
+      std::sort(set.begin(), set.end());
+      set.erase(std::unique(set.begin(), set.end()), set.end());
+    }
   }
   for (const auto& sentence : index.sentences()) {
     const auto& a = index.source(sentence.source);
@@ -939,7 +984,7 @@ citation_result citation_scorer::impl::score(std::span<const claim_input> claim_
     if (!cited.empty() && !c.supported) {
       std::int64_t best = -1;
       double best_v = 0.0;
-      if (o.judge == support_judge::lexical) {
+      if (o.judge == support_judge::lexical && !o.word_order) {
         if (lc.global.sentence != text::no_id) {
           best = p.index->sentences()[lc.global.sentence].source;
           best_v = lc.global.score;

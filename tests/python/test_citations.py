@@ -46,6 +46,13 @@ def test_parse_and_resolve():
     assert scorer.support("Alice has two cats", ["b"]) == 1.0
 
 
+def test_word_order_option():
+    scorer = precis.CitationScorer(PEOPLE, word_order=True)
+    assert scorer.support("Alice has two cats", ["b"]) == 1.0
+    assert scorer.support("two cats has Alice", ["b"]) == pytest.approx(math.sqrt(1 / 3))
+    assert precis.CitationScorer(PEOPLE).support("two cats has Alice", ["b"]) == 1.0
+
+
 def test_quotes_and_structured():
     r = precis.citations('She said "works as a nurse" [a].', PEOPLE)
     assert r["quotes"] == 1 and r["quote_details"][0]["found_in"] == "a"

@@ -3,7 +3,8 @@ source utilization and quote check, for summaries with citation markers (``[1]``
 ``[^1]``, ``[doc3]``, ``【1†source】``, ``(Source: id)``, footnote lists, your own patterns) or
 structured summaries (JSON whose fields carry their sources, reported by JSON Pointer).
 
-Support is judged by the lexical kernel shared with the source-grounded metrics (default), by an
+Support is judged by the lexical kernel shared with the source-grounded metrics (default;
+``word_order=True`` also asks for the claim's word pairs in the cited source), by an
 encoder (``judge="embedding"``, ``encoder=``) or by your function (``support=``, a callable
 ``(claim: str, ids: list[str], texts: list[str]) -> float`` in [0, 1]). Docs:
 docs/metrics/citations.md.
@@ -27,7 +28,8 @@ __all__ = [
 def _citation_options(unit: str = "sentence", min_claim_words: int = 1,
                       patterns: Sequence[str] = (), builtin_markers: bool = True,
                       footnotes: bool = True, support_threshold: float = 0.5,
-                      judge: Optional[str] = None, encoder: Any = None,
+                      judge: Optional[str] = None, word_order: bool = False,
+                      encoder: Any = None,
                       support: Optional[Callable[..., float]] = None,
                       min_quote_words: int = 2, stemmer: str = "porter",
                       stem_language: str = "english",
@@ -44,7 +46,7 @@ def _citation_options(unit: str = "sentence", min_claim_words: int = 1,
         encoder = _as_encoder(encoder)
     return _core.citation_options(
         unit, min_claim_words, list(patterns), builtin_markers, footnotes, support_threshold,
-        judge, encoder, support, min_quote_words, stemmer, stem_language,
+        judge, word_order, encoder, support, min_quote_words, stemmer, stem_language,
         None if value_keys is None else list(value_keys),
         None if citation_keys is None else list(citation_keys), leaves_are_claims,
         inline_markers, max_depth)

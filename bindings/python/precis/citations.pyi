@@ -14,7 +14,7 @@ class CitationScorer:
     def __init__(self, sources: Sources, *, unit: str = ..., min_claim_words: int = ...,
                  patterns: Sequence[str] = ..., builtin_markers: bool = ...,
                  footnotes: bool = ..., support_threshold: float = ...,
-                 judge: Optional[str] = ...,
+                 judge: Optional[str] = ..., word_order: bool = ...,
                  encoder: Optional[Union[Encoder, Callable[[list[str]], Any]]] = ...,
                  support: Optional[SupportFn] = ..., min_quote_words: int = ...,
                  stemmer: str = ..., stem_language: str = ...,

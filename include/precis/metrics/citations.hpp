@@ -113,6 +113,10 @@ struct citation_options {
   support_function support_fn{};                    ///< for `support_judge::custom`
   /// Quoted spans ("...", “...”) of at least this many word tokens are checked.
   std::size_t min_quote_words = 2;
+  /// Lexical judge only: also require the claim's word order, support = sqrt(kernel support x
+  /// share of the claim's distinct stem bigrams found within a sentence of a cited source)
+  /// (docs/metrics/citations.md, "Word order"). Off by default.
+  bool word_order = false;
   /// Analysis shared with the lexical kernel (stemmer for support).
   text::stemmer_kind stemmer = text::stemmer_kind::porter_nltk;
   std::string stem_language = "english";
