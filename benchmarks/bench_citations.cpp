@@ -45,8 +45,8 @@ const data_set& data() {
   static const data_set d = [] {
     data_set out;
     std::mt19937 rng(42);
-    const char* syllables[] = {"ka", "lo", "mi", "ren", "tu", "sa", "vor", "pe", "dan", "il",
-                               "bro", "ste", "qua", "ni", "mor", "te"};
+    const char* syllables[] = {"ka",  "lo", "mi",  "ren", "tu",  "sa", "vor", "pe",
+                               "dan", "il", "bro", "ste", "qua", "ni", "mor", "te"};
     std::vector<std::string> vocab;
     for (int i = 0; i < 3000; ++i) {
       std::string w;
@@ -91,11 +91,12 @@ const data_set& data() {
           std::string marker;
           const auto r = rng() % 10;
           if (r == 0) {
-            marker = "";                      // uncited
+            marker = "";  // uncited
           } else if (r == 1) {
             marker = std::string(" [") + std::to_string(k_sources + 3) + "]";  // dangling
           } else if (r == 2) {
-            marker = std::string(" [") + pick[1] + ", " + std::to_string(1 + rng() % k_sources) + "]";
+            marker =
+                std::string(" [") + pick[1] + ", " + std::to_string(1 + rng() % k_sources) + "]";
           } else {
             marker = std::string(" [") + pick[1] + "]";
           }
@@ -130,9 +131,9 @@ std::vector<std::unique_ptr<pm::citation_scorer>> scorers() {
 void finish(benchmark::State& state) {
   const auto& d = data();
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
-  state.SetBytesProcessed(static_cast<std::int64_t>(
-      static_cast<double>(state.iterations()) * static_cast<double>(d.bytes) /
-      static_cast<double>(d.summaries.size())));
+  state.SetBytesProcessed(static_cast<std::int64_t>(static_cast<double>(state.iterations()) *
+                                                    static_cast<double>(d.bytes) /
+                                                    static_cast<double>(d.summaries.size())));
 }
 
 void BM_citations_cached(benchmark::State& state) {

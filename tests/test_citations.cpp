@@ -55,11 +55,12 @@ using strings = std::vector<std::string>;
 
 TEST(CitationParse, EveryBuiltInForm) {
   const std::string s =
-      "A [1]. B [1, 2]. C [1-3]. D [^4]. E [doc3]. F \xE3\x80\x90" "5\xE2\x80\xA0source\xE3\x80\x91. "
+      "A [1]. B [1, 2]. C [1-3]. D [^4]. E [doc3]. F \xE3\x80\x90"
+      "5\xE2\x80\xA0source\xE3\x80\x91. "
       "G (Source: post_2). H (sources: x1 and y2). I [sic] and [citation needed] and [here](u).";
   const auto p = pm::parse_citations(s);
-  EXPECT_EQ(keys(p.markers), (strings{"1", "1", "2", "1", "2", "3", "4", "doc3", "5", "post_2",
-                                       "x1", "y2"}));
+  EXPECT_EQ(keys(p.markers),
+            (strings{"1", "1", "2", "1", "2", "3", "4", "doc3", "5", "post_2", "x1", "y2"}));
   EXPECT_EQ(p.markers[0].span, (pm::text_span{2, 5}));
   EXPECT_EQ(p.markers[0].style, pm::citation_style::bracket);
   EXPECT_EQ(p.markers[6].style, pm::citation_style::caret);
@@ -80,7 +81,8 @@ TEST(CitationParse, HugeRangeStaysOneKey) {
 }
 
 TEST(CitationParse, FootnoteBlock) {
-  const std::string s = "Alice is a nurse [1]. She has cats [2].\n\nSources:\n[1] a Profile\n[2] b\n";
+  const std::string s =
+      "Alice is a nurse [1]. She has cats [2].\n\nSources:\n[1] a Profile\n[2] b\n";
   const auto p = pm::parse_citations(s);
   ASSERT_EQ(p.footnotes.size(), 2U);
   EXPECT_EQ(p.footnotes[0].key, "1");
@@ -102,8 +104,9 @@ TEST(CitationParse, UserPatterns) {
   EXPECT_EQ(keys(p.markers), (strings{"a", "b"}));
   EXPECT_EQ(p.markers[0].style, pm::citation_style::pattern);
   o.patterns = {"("};
-  EXPECT_EQ(message_of([&] { (void)pm::parse_citations("x", o); }).rfind(
-                "[precis.invalid_argument] citation pattern '(':", 0),
+  EXPECT_EQ(message_of([&] {
+              (void)pm::parse_citations("x", o);
+            }).rfind("[precis.invalid_argument] citation pattern '(':", 0),
             0U);
 }
 
@@ -225,7 +228,8 @@ TEST(CitationMetrics, FootnotesMapKeysToIds) {
 }
 
 TEST(CitationMetrics, ResolveRules) {
-  const pm::citation_scorer scorer(std::vector<source_doc>{{"7", "x"}, {"post_1", "y"}, {"c", "z"}});
+  const pm::citation_scorer scorer(
+      std::vector<source_doc>{{"7", "x"}, {"post_1", "y"}, {"c", "z"}});
   EXPECT_EQ(scorer.resolve("7"), 0);       // exact id first
   EXPECT_EQ(scorer.resolve("2"), 1);       // then 1-based position
   EXPECT_EQ(scorer.resolve("post_1"), 1);  // exact id
@@ -267,7 +271,9 @@ TEST(CitationMetrics, EdgeValues) {
 }
 
 TEST(CitationMetrics, Errors) {
-  EXPECT_EQ(message_of([] { pm::citation_scorer s(std::vector<source_doc>{{"a", "x"}, {"a", "y"}}); }),
+  EXPECT_EQ(message_of([] {
+              pm::citation_scorer s(std::vector<source_doc>{{"a", "x"}, {"a", "y"}});
+            }),
             "[precis.invalid_argument] duplicate source id 'a'");
   EXPECT_EQ(message_of([] {
               (void)pm::citation_scorer(people()).score(std::string("bad \xFF byte [1]"));
@@ -292,7 +298,7 @@ TEST(CitationKernel, PerSourceSupportSharesTheGroundedKernel) {
   std::vector<source_doc> sources;
   std::mt19937 rng(7);
   const strings words = {"alice", "nurse", "boston", "cats", "two", "rainy", "jazz", "works",
-                         "lives", "the",   "a",      "in",   "has", "likes", "old", "music"};
+                         "lives", "the",   "a",      "in",   "has", "likes", "old",  "music"};
   auto sentence = [&](std::size_t n) {
     std::string s;
     for (std::size_t i = 0; i < n; ++i) {
@@ -393,20 +399,24 @@ TEST(CitationStructured, FieldsWithPointers) {
 }
 
 TEST(CitationStructured, HostileJson) {
-  EXPECT_EQ(message_of([] { (void)pj::structured_claims(R"({"a": {"value": "x", )"); })
-                .rfind("[precis.parse_error] structured summary: truncated", 0),
+  EXPECT_EQ(message_of([] {
+              (void)pj::structured_claims(R"({"a": {"value": "x", )");
+            }).rfind("[precis.parse_error] structured summary: truncated", 0),
             0U);
-  EXPECT_EQ(message_of([] { (void)pj::structured_claims(R"({"a": {"value": "x", "sources": [[1]]}})"); }),
-            "[precis.parse_error] structured summary, field '/a': citations must be strings or "
-            "numbers");
+  EXPECT_EQ(
+      message_of([] { (void)pj::structured_claims(R"({"a": {"value": "x", "sources": [[1]]}})"); }),
+      "[precis.parse_error] structured summary, field '/a': citations must be strings or "
+      "numbers");
   const std::string deep = std::string(10000, '[') + std::string(10000, ']');
-  EXPECT_EQ(message_of([&] { (void)pj::structured_claims(deep); })
-                .rfind("[precis.parse_error] structured summary: ", 0),
+  EXPECT_EQ(message_of([&] {
+              (void)pj::structured_claims(deep);
+            }).rfind("[precis.parse_error] structured summary: ", 0),
             0U);
   pj::structured_citation_options o;
   o.json.max_depth = 10000;
   EXPECT_TRUE(pj::structured_claims(deep, o).claims.empty());
-  const std::string huge = R"({"a": {"value": ")" + std::string(1 << 20, 'x') + R"(", "sources": ["a"]}})";
+  const std::string huge =
+      R"({"a": {"value": ")" + std::string(1 << 20, 'x') + R"(", "sources": ["a"]}})";
   const auto c = pj::structured_claims(huge);
   ASSERT_EQ(c.claims.size(), 1U);
   EXPECT_EQ(c.claims[0].text.size(), 1U << 20);
@@ -431,7 +441,8 @@ TEST(CitationBatch, MatchesSingleCallsAndKeepsErrors) {
     EXPECT_EQ(batch[i].result.valid_citations, one.valid_citations);
     EXPECT_DOUBLE_EQ(batch[i].result.mean_support, one.mean_support);
   }
-  EXPECT_EQ(batch.back().error, "[precis.invalid_utf8] summary 50: summary: invalid UTF-8 at byte 4");
+  EXPECT_EQ(batch.back().error,
+            "[precis.invalid_utf8] summary 50: summary: invalid UTF-8 at byte 4");
   EXPECT_EQ(pm::citations("Alice works as a nurse [a].", people()).supported_claims, 1U);
   EXPECT_EQ(pm::citation_columns().size(), 22U);
 }
@@ -473,8 +484,8 @@ TEST(CitationBiographies, ExpectedVerdicts) {
     for (const auto& s : j["sources"]) sources.push_back({s["id"], s["text"]});
     const pm::citation_scorer scorer(sources);
     const std::string summary = j["summary"];
-    const auto r = j["format"] == "json" ? pj::score_structured(scorer, summary)
-                                         : scorer.score(summary);
+    const auto r =
+        j["format"] == "json" ? pj::score_structured(scorer, summary) : scorer.score(summary);
     const auto& e = j["expected"];
     const std::string id = j["id"];
     EXPECT_EQ(r.claims, e["claims"].get<std::size_t>()) << id;
@@ -498,4 +509,64 @@ TEST(CitationBiographies, ExpectedVerdicts) {
     ++rows;
   }
   EXPECT_GE(rows, 200U);
+}
+
+TEST(CitationProperties, RandomTextNeverBreaksInvariants) {
+  // Seeded random summaries from marker-like fragments: no crash, ratios in [0, 1], counts
+  // consistent, every span inside the summary, markers inside their claims' text order.
+  const strings pieces = {"[",        "]",     "[1]",   "[2, 3]", "[1-2]",  "[^1]", "[doc3]",
+                          "(Source: ", "a)",    ")",     "\xE3\x80\x90", "1\xE2\x80\xA0x",
+                          "\xE3\x80\x91", "\"", "\xE2\x80\x9C", "\xE2\x80\x9D", "Alice ",
+                          "nurse ",   "cats ", ". ",    "\n",     "\n\nSources:\n", "[1] a\n",
+                          "[9]: http://x\n", " ",  ",",     "-",      "works as a "};
+  std::mt19937 rng(2026);
+  for (const auto unit : {pm::claim_unit::sentence, pm::claim_unit::clause}) {
+    pm::citation_options o;
+    o.unit = unit;
+    o.word_order = unit == pm::claim_unit::clause;
+    const pm::citation_scorer scorer(people(), o);
+    for (int trial = 0; trial < 3000; ++trial) {
+      std::string s;
+      const auto n = 1 + rng() % 40;
+      for (std::size_t k = 0; k < n; ++k) s += pieces[rng() % pieces.size()];
+      const auto r = scorer.score(s);
+      for (const double v : {r.coverage, r.validity, r.support_recall, r.mean_support, r.precision,
+                             r.f1, r.misattribution, r.utilization, r.quote_accuracy}) {
+        ASSERT_GE(v, 0.0) << s;
+        ASSERT_LE(v, 1.0) << s;
+      }
+      ASSERT_EQ(r.claim_details.size(), r.claims);
+      ASSERT_LE(r.valid_citations, r.citations);
+      ASSERT_LE(r.relevant_citations, r.valid_citations);
+      ASSERT_LE(r.supported_claims, r.cited_claims);
+      ASSERT_LE(r.misattributed_claims, r.attributed_claims);
+      for (const auto& c : r.claim_details) {
+        ASSERT_LE(c.span.begin, c.span.end);
+        ASSERT_LE(c.span.end, s.size());
+        for (const auto& ref : c.citations) ASSERT_LE(ref.span.end, s.size()) << s;
+      }
+      for (const auto& q : r.quote_details) ASSERT_LE(q.span.end, s.size()) << s;
+    }
+  }
+}
+
+TEST(CitationProperties, RandomJsonNeverCrashes) {
+  const strings pieces = {"{", "}", "[", "]", ",", ":", "\"value\"", "\"sources\"", "\"a\"",
+                          "1", "\"x [2]\"", "null", "true", " ", "\"text\"", "\"citations\""};
+  std::mt19937 rng(7);
+  const pm::citation_scorer scorer(people());
+  std::size_t parsed = 0;
+  for (int trial = 0; trial < 5000; ++trial) {
+    std::string s;
+    const auto n = 1 + rng() % 30;
+    for (std::size_t k = 0; k < n; ++k) s += pieces[rng() % pieces.size()];
+    try {
+      const auto r = pj::score_structured(scorer, s);
+      ASSERT_EQ(r.claim_details.size(), r.claims);
+      ++parsed;
+    } catch (const precis::error& e) {
+      ASSERT_EQ(e.code(), "parse_error") << s;
+    }
+  }
+  EXPECT_GT(parsed, 0U);
 }

@@ -88,9 +88,8 @@ struct py_citation_options {
 
 py_citation_options make_options(const std::string& unit, std::size_t min_claim_words,
                                  const std::vector<std::string>& patterns, bool builtin_markers,
-                                 bool footnotes, double support_threshold,
-                                 const std::string& judge, bool word_order,
-                                 const py::object& encoder,
+                                 bool footnotes, double support_threshold, const std::string& judge,
+                                 bool word_order, const py::object& encoder,
                                  const py::object& support, std::size_t min_quote_words,
                                  const std::string& stemmer, const std::string& stem_language,
                                  const std::optional<std::vector<std::string>>& value_keys,
@@ -245,7 +244,8 @@ py::dict to_dict(const pm::citation_result& r, std::string_view summary) {
     x["relevant_citations"] = c.relevant_citations;
     x["irrelevant"] = strings(c.irrelevant);
     x["misattributed"] = c.misattributed;
-    x["better_source"] = c.better_source.empty() ? py::object(py::none()) : py::str(c.better_source);
+    x["better_source"] =
+        c.better_source.empty() ? py::object(py::none()) : py::str(c.better_source);
     x["better_support"] = c.better_support;
     claims.append(x);
   }
@@ -385,10 +385,9 @@ void bind_citations(py::module_& m) {
   m.def("citation_options", &make_options, py::arg("unit"), py::arg("min_claim_words"),
         py::arg("patterns"), py::arg("builtin_markers"), py::arg("footnotes"),
         py::arg("support_threshold"), py::arg("judge"), py::arg("word_order"), py::arg("encoder"),
-        py::arg("support"),
-        py::arg("min_quote_words"), py::arg("stemmer"), py::arg("stem_language"),
-        py::arg("value_keys"), py::arg("citation_keys"), py::arg("leaves_are_claims"),
-        py::arg("inline_markers"), py::arg("max_depth"));
+        py::arg("support"), py::arg("min_quote_words"), py::arg("stemmer"),
+        py::arg("stem_language"), py::arg("value_keys"), py::arg("citation_keys"),
+        py::arg("leaves_are_claims"), py::arg("inline_markers"), py::arg("max_depth"));
   py::class_<py_citation_scorer, std::shared_ptr<py_citation_scorer>>(m, "CitationScorer")
       .def(py::init([](const py::object& sources, const py_citation_options& o) {
              return make_scorer(sources_of(sources, "sources"), o);
@@ -446,56 +445,61 @@ void bind_citations(py::module_& m) {
             py::list out;
             for (std::size_t i = 0; i < results.size(); ++i) {
               out.append(errors[i].empty()
-                             ? py::object(to_dict(results[i], structured ? std::string_view{}
-                                                                         : summaries[i]))
+                             ? py::object(to_dict(results[i],
+                                                  structured ? std::string_view{} : summaries[i]))
                              : py::object(py::str(errors[i])));
             }
             return out;
           },
           py::arg("summaries"), py::arg("structured"), py::arg("threads"))
-      .def("claims",
-           [](const py_citation_scorer& s, const py::object& summary, bool structured) {
-             const std::string text = utf8_of(summary, "summary");
-             const auto claims =
-                 structured
-                     ? pj::structured_claims(text, s.options.structured, s.scorer->options())
-                           .claims
-                     : s.scorer->claims(text);
-             py::list out;
-             for (const auto& c : claims) {
-               py::dict x;
-               x["text"] = c.text;
-               x["pointer"] = c.pointer.empty() ? py::object(py::none()) : py::str(c.pointer);
-               x["begin"] = c.span.begin;
-               x["end"] = c.span.end;
-               py::list keys;
-               for (const auto& ref : c.citations) keys.append(ref.key);
-               x["keys"] = keys;
-               out.append(x);
-             }
-             return out;
-           },
-           py::arg("summary"), py::arg("structured"))
-      .def("resolve", [](const py_citation_scorer& s, const std::string& key) {
-        const auto i = s.scorer->resolve(key);
-        return i < 0 ? py::object(py::none()) : py::str(s.scorer->source_id(static_cast<std::size_t>(i)));
-      }, py::arg("key"))
-      .def("support",
-           [](const py_citation_scorer& s, const py::object& claim,
-              const std::vector<std::string>& cited) {
-             std::vector<std::size_t> idx;
-             for (const auto& k : cited) {
-               const auto i = s.scorer->resolve(k);
-               if (i < 0) precis::raise("invalid_argument", "unknown source '" + k + "'");
-               idx.push_back(static_cast<std::size_t>(i));
-             }
-             const std::string text = utf8_of(claim, "claim");
-             py::gil_scoped_release release;
-             return s.scorer->support(text, idx);
-           },
-           py::arg("claim"), py::arg("cited"));
-  m.def("citation_batch", &citation_batch, py::arg("summaries"), py::arg("sources"),
-        py::arg("ids"), py::arg("options"), py::arg("structured"), py::arg("threads"));
+      .def(
+          "claims",
+          [](const py_citation_scorer& s, const py::object& summary, bool structured) {
+            const std::string text = utf8_of(summary, "summary");
+            const auto claims =
+                structured
+                    ? pj::structured_claims(text, s.options.structured, s.scorer->options()).claims
+                    : s.scorer->claims(text);
+            py::list out;
+            for (const auto& c : claims) {
+              py::dict x;
+              x["text"] = c.text;
+              x["pointer"] = c.pointer.empty() ? py::object(py::none()) : py::str(c.pointer);
+              x["begin"] = c.span.begin;
+              x["end"] = c.span.end;
+              py::list keys;
+              for (const auto& ref : c.citations) keys.append(ref.key);
+              x["keys"] = keys;
+              out.append(x);
+            }
+            return out;
+          },
+          py::arg("summary"), py::arg("structured"))
+      .def(
+          "resolve",
+          [](const py_citation_scorer& s, const std::string& key) {
+            const auto i = s.scorer->resolve(key);
+            return i < 0 ? py::object(py::none())
+                         : py::str(s.scorer->source_id(static_cast<std::size_t>(i)));
+          },
+          py::arg("key"))
+      .def(
+          "support",
+          [](const py_citation_scorer& s, const py::object& claim,
+             const std::vector<std::string>& cited) {
+            std::vector<std::size_t> idx;
+            for (const auto& k : cited) {
+              const auto i = s.scorer->resolve(k);
+              if (i < 0) precis::raise("invalid_argument", "unknown source '" + k + "'");
+              idx.push_back(static_cast<std::size_t>(i));
+            }
+            const std::string text = utf8_of(claim, "claim");
+            py::gil_scoped_release release;
+            return s.scorer->support(text, idx);
+          },
+          py::arg("claim"), py::arg("cited"));
+  m.def("citation_batch", &citation_batch, py::arg("summaries"), py::arg("sources"), py::arg("ids"),
+        py::arg("options"), py::arg("structured"), py::arg("threads"));
   m.def("citation_columns", &pm::citation_columns);
   m.def(
       "parse_citations",

@@ -23,10 +23,14 @@ bool is_scalar(const value& v) {
 
 std::string scalar_text(const value& v) {
   switch (v.type) {
-    case value::kind::string: return v.text;
-    case value::kind::number: return detail::number_text(v.number);
-    case value::kind::boolean: return v.boolean ? "true" : "false";
-    default: return {};
+    case value::kind::string:
+      return v.text;
+    case value::kind::number:
+      return detail::number_text(v.number);
+    case value::kind::boolean:
+      return v.boolean ? "true" : "false";
+    default:
+      return {};
   }
 }
 
@@ -63,19 +67,21 @@ structured_claims_result structured_claims(std::string_view json_text,
 
   auto add_citation = [&](const value& c, metrics::claim_input& claim, const std::string& ptr) {
     if (c.type == value::kind::number) {
-      claim.citations.push_back({detail::number_text(c.number), {}, metrics::citation_style::field});
+      claim.citations.push_back(
+          {detail::number_text(c.number), {}, metrics::citation_style::field});
     } else if (c.type == value::kind::string) {
       const auto parsed = metrics::parse_citations(c.text, markers);
       if (parsed.markers.empty()) {
-        if (!c.text.empty()) claim.citations.push_back({c.text, {}, metrics::citation_style::field});
+        if (!c.text.empty())
+          claim.citations.push_back({c.text, {}, metrics::citation_style::field});
       } else {
         for (const auto& m : parsed.markers) {
           claim.citations.push_back({m.key, {}, metrics::citation_style::field});
         }
       }
     } else if (c.type != value::kind::null) {
-      raise("parse_error", "structured summary, field '" + ptr +
-                               "': citations must be strings or numbers");
+      raise("parse_error",
+            "structured summary, field '" + ptr + "': citations must be strings or numbers");
     }
   };
   auto text_claim = [&](std::string text, std::string ptr) {

@@ -36,9 +36,7 @@ double ratio(std::size_t a, std::size_t b) {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_alnum(char c) {
-  return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
+bool is_alnum(char c) { return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_key_char(char c) {
   return is_alnum(c) || c == '_' || c == '.' || c == ':' || c == '#' || c == '/' || c == '-';
 }
@@ -285,13 +283,14 @@ void apply_patterns(std::string& masked, std::size_t end, const std::vector<std:
                     std::vector<raw_marker>& markers) {
   for (const auto& re : patterns) {
     const std::string body = masked.substr(0, end);
-    for (auto it = std::sregex_iterator(body.begin(), body.end(), re);
-         it != std::sregex_iterator(); ++it) {
+    for (auto it = std::sregex_iterator(body.begin(), body.end(), re); it != std::sregex_iterator();
+         ++it) {
       const auto& m = *it;
       if (m.length(0) == 0) continue;
       const std::string content = m.size() > 1 && m[1].matched ? m.str(1) : m.str(0);
       raw_marker r{static_cast<std::size_t>(m.position(0)),
-                   static_cast<std::size_t>(m.position(0) + m.length(0)), citation_style::pattern,
+                   static_cast<std::size_t>(m.position(0) + m.length(0)),
+                   citation_style::pattern,
                    {}};
       for (const auto item : split_keys(content, false)) {
         if (!item.empty()) r.keys.emplace_back(item);
@@ -353,8 +352,8 @@ std::string clean_text(std::string_view s) {
       space = !out.empty();
       continue;
     }
-    const bool closing = c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' ||
-                         c == ')';
+    const bool closing =
+        c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == ')';
     if (space && !closing) out.push_back(' ');
     space = false;
     out.push_back(c);
@@ -394,12 +393,18 @@ std::vector<text_span> find_quotes(std::string_view s) {
 
 std::string_view citation_style_name(citation_style style) noexcept {
   switch (style) {
-    case citation_style::bracket: return "bracket";
-    case citation_style::caret: return "caret";
-    case citation_style::lenticular: return "lenticular";
-    case citation_style::source_tag: return "source_tag";
-    case citation_style::pattern: return "pattern";
-    case citation_style::field: return "field";
+    case citation_style::bracket:
+      return "bracket";
+    case citation_style::caret:
+      return "caret";
+    case citation_style::lenticular:
+      return "lenticular";
+    case citation_style::source_tag:
+      return "source_tag";
+    case citation_style::pattern:
+      return "pattern";
+    case citation_style::field:
+      return "field";
   }
   return "bracket";
 }
@@ -459,11 +464,11 @@ struct citation_scorer::impl {
 
   // Per-claim working state of the lexical judge.
   struct lexical_claim {
-    std::vector<std::uint32_t> stems;  // distinct global stems (no_id for unseen ones)
-    std::vector<std::uint32_t> local;  // their keys
+    std::vector<std::uint32_t> stems;    // distinct global stems (no_id for unseen ones)
+    std::vector<std::uint32_t> local;    // their keys
     std::vector<std::uint64_t> bigrams;  // distinct (key, next key) pairs, for word_order
     double denominator = 0.0;
-    std::vector<double> best;          // per source: kernel support of its best sentence
+    std::vector<double> best;             // per source: kernel support of its best sentence
     std::vector<std::uint32_t> sentence;  // per source: that sentence (no_id if none)
     detail::support_match global;
   };
@@ -698,20 +703,20 @@ std::vector<claim_input> citation_scorer::claims(std::string_view summary) const
 }
 
 std::vector<claim_input> citation_scorer::impl::split(std::string_view summary,
-                                                     std::vector<citation_footnote>* footnotes,
-                                                     analyzed_claims* body_out) const {
+                                                      std::vector<citation_footnote>* footnotes,
+                                                      analyzed_claims* body_out) const {
   const auto& p = *this;
   std::vector<raw_marker> raw;
-  auto parsed = parse_impl(summary, p.options, p.patterns,
-                           [&](std::string_view k) { return p.is_id(k); }, &raw);
+  auto parsed = parse_impl(
+      summary, p.options, p.patterns, [&](std::string_view k) { return p.is_id(k); }, &raw);
   if (footnotes) *footnotes = parsed.footnotes;
   const std::string_view body = std::string_view(parsed.masked).substr(0, parsed.body_end);
   const auto analyzed = text::analyze(body, p.claim_analysis());
   const auto tokens = analyzed->tokens();
 
   struct unit {
-    std::uint32_t begin, end;        // bytes
-    std::uint32_t first, last;       // tokens [first, last)
+    std::uint32_t begin, end;   // bytes
+    std::uint32_t first, last;  // tokens [first, last)
   };
   std::vector<unit> units;
   for (const auto& s : analyzed->sentences()) {
@@ -794,7 +799,8 @@ double citation_scorer::support(std::string_view claim, std::span<const std::siz
   if (cited.empty()) return 0.0;
   text::validate_utf8(claim, "claim");
   switch (p.options.judge) {
-    case support_judge::custom: return std::clamp(p.options.support_fn(claim, cited), 0.0, 1.0);
+    case support_judge::custom:
+      return std::clamp(p.options.support_fn(claim, cited), 0.0, 1.0);
     case support_judge::embedding: {
       std::string_view texts[] = {claim};
       auto v = embed::encode_batched(*p.options.encoder, std::span<const std::string_view>(texts));
@@ -803,13 +809,14 @@ double citation_scorer::support(std::string_view claim, std::span<const std::siz
       const auto sentences = p.index->sentences();
       for (std::size_t j = 0; j < sentences.size(); ++j) {
         if (std::find(cited.begin(), cited.end(), sentences[j].source) == cited.end()) continue;
-        best = std::max(best, static_cast<double>(p.sentence_vectors.row(
-                                                      static_cast<Eigen::Index>(j))
-                                                      .dot(v.row(0))));
+        best =
+            std::max(best, static_cast<double>(
+                               p.sentence_vectors.row(static_cast<Eigen::Index>(j)).dot(v.row(0))));
       }
       return std::clamp(best, 0.0, 1.0);
     }
-    case support_judge::lexical: break;
+    case support_judge::lexical:
+      break;
   }
   const auto a = text::analyze(claim, p.claim_analysis());
   impl::lexical_claim lc;
@@ -845,8 +852,8 @@ citation_result citation_scorer::impl::score(std::span<const claim_input> claim_
       std::size_t e = pos;
       while (e < t.size() && !is_space(t[e])) ++e;
       std::string_view word = t.substr(pos, e - pos);
-      while (!word.empty() && (word.back() == ',' || word.back() == '.' || word.back() == ';' ||
-                               word.back() == ')'))
+      while (!word.empty() &&
+             (word.back() == ',' || word.back() == '.' || word.back() == ';' || word.back() == ')'))
         word.remove_suffix(1);
       while (!word.empty() && word.front() == '(') word.remove_prefix(1);
       if (const auto it = p.by_id.find(word); it != p.by_id.end()) found = it->second;
@@ -940,13 +947,15 @@ citation_result citation_scorer::impl::score(std::span<const claim_input> claim_
     auto joint = [&](std::span<const std::size_t> set) -> double {
       if (set.empty()) return 0.0;
       switch (o.judge) {
-        case support_judge::lexical: return p.lexical_union(lc, set);
+        case support_judge::lexical:
+          return p.lexical_union(lc, set);
         case support_judge::embedding: {
           double b = 0.0;
           for (const auto s : set) b = std::max(b, sims[ci][s]);
           return std::clamp(b, 0.0, 1.0);
         }
-        case support_judge::custom: return std::clamp(o.support_fn(in.text, set), 0.0, 1.0);
+        case support_judge::custom:
+          return std::clamp(o.support_fn(in.text, set), 0.0, 1.0);
       }
       return 0.0;
     };
@@ -1023,8 +1032,9 @@ citation_result citation_scorer::impl::score(std::span<const claim_input> claim_
         const auto& a = *body->body;
         const auto tokens = a.tokens();
         const auto qb = in.span.begin + q.begin, qe = in.span.begin + q.end;
-        auto t = std::lower_bound(tokens.begin(), tokens.end(), qb,
-                                  [](const text::token& x, std::uint32_t b) { return x.begin < b; });
+        auto t =
+            std::lower_bound(tokens.begin(), tokens.end(), qb,
+                             [](const text::token& x, std::uint32_t b) { return x.begin < b; });
         for (; t != tokens.end() && t->end <= qe; ++t) {
           add(a.token_type(static_cast<std::size_t>(t - tokens.begin())));
         }

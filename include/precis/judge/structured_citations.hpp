@@ -20,9 +20,9 @@ struct structured_citation_options {
   /// An object with one of these keys *and* one of `citation_keys` is one field claim (its value
   /// is the claim); the first key present wins.
   std::vector<std::string> value_keys{"value", "text", "claim", "statement", "answer", "fact"};
-  std::vector<std::string> citation_keys{"sources",    "citations", "source_ids", "source",
-                                         "citation",   "refs",      "references", "evidence",
-                                         "source_id"};
+  std::vector<std::string> citation_keys{"sources",    "citations", "source_ids",
+                                         "source",     "citation",  "refs",
+                                         "references", "evidence",  "source_id"};
   /// Scalar leaves outside such objects are claims too (without citations, unless their text
   /// holds markers and `inline_markers` is set).
   bool leaves_are_claims = true;

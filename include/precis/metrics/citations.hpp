@@ -34,12 +34,12 @@ struct citation_vectors;
 
 /// How a citation marker was written.
 enum class citation_style : std::uint8_t {
-  bracket,    ///< `[1]`, `[1, 2]`, `[1-3]`, `[doc3]`, `[post_7]`
-  caret,      ///< `[^1]` (Markdown footnote reference)
-  lenticular, ///< `【1†source】`
-  source_tag, ///< `(Source: id)`, `(Sources: a, b)`
-  pattern,    ///< a user pattern (`citation_options::patterns`)
-  field,      ///< given by a structured summary
+  bracket,     ///< `[1]`, `[1, 2]`, `[1-3]`, `[doc3]`, `[post_7]`
+  caret,       ///< `[^1]` (Markdown footnote reference)
+  lenticular,  ///< `【1†source】`
+  source_tag,  ///< `(Source: id)`, `(Sources: a, b)`
+  pattern,     ///< a user pattern (`citation_options::patterns`)
+  field,       ///< given by a structured summary
 };
 
 /// Stable name of a style: "bracket", "caret", "lenticular", "source_tag", "pattern", "field".
@@ -47,8 +47,8 @@ enum class citation_style : std::uint8_t {
 
 /// One citation as written: a key (`"3"`, `"doc3"`, `"post_7"`) and where it was written.
 struct citation_ref {
-  std::string key;               ///< as written (ranges are expanded: `[1-3]` gives 1, 2, 3)
-  text_span span;                ///< bytes of its whole marker in the summary ({0, 0} for fields)
+  std::string key;  ///< as written (ranges are expanded: `[1-3]` gives 1, 2, 3)
+  text_span span;   ///< bytes of its whole marker in the summary ({0, 0} for fields)
   citation_style style = citation_style::bracket;
 };
 
@@ -70,16 +70,16 @@ struct parsed_citations {
   /// The summary's body with every marker (and the footnote block) overwritten by spaces, so
   /// byte offsets equal those of the summary.
   std::string masked;
-  std::size_t body_end = 0;               ///< where the footnote block starts (or size())
-  std::vector<citation_ref> markers;      ///< every key of every marker, in text order
+  std::size_t body_end = 0;           ///< where the footnote block starts (or size())
+  std::vector<citation_ref> markers;  ///< every key of every marker, in text order
   std::vector<citation_footnote> footnotes;
 };
 
 /// One claim to score: a sentence or clause of a summary, or one field of a structured summary.
 struct claim_input {
-  std::string text;      ///< the claim without its markers
-  std::string pointer;   ///< JSON Pointer of a structured field ("" for text claims)
-  text_span span;        ///< bytes in the summary ({0, 0} for fields)
+  std::string text;     ///< the claim without its markers
+  std::string pointer;  ///< JSON Pointer of a structured field ("" for text claims)
+  text_span span;       ///< bytes in the summary ({0, 0} for fields)
   std::vector<citation_ref> citations;
 };
 
@@ -124,27 +124,27 @@ struct citation_options {
 
 /// What precis found about one claim.
 struct citation_claim {
-  std::string text;     ///< the claim without markers
-  std::string pointer;  ///< JSON Pointer of a structured field ("" for text claims)
-  text_span span;       ///< bytes in the summary ({0, 0} for fields)
+  std::string text;                     ///< the claim without markers
+  std::string pointer;                  ///< JSON Pointer of a structured field ("" for text claims)
+  text_span span;                       ///< bytes in the summary ({0, 0} for fields)
   std::vector<citation_ref> citations;  ///< as written, in order
   std::vector<std::string> cited;       ///< distinct resolved source ids, in order of citation
   std::vector<std::string> dangling;    ///< keys that resolve to no source
-  double support = 0.0;   ///< [0, 1]: support of the claim by the union of its cited sources
-  bool supported = false; ///< support >= support_threshold
+  double support = 0.0;    ///< [0, 1]: support of the claim by the union of its cited sources
+  bool supported = false;  ///< support >= support_threshold
   std::size_t relevant_citations = 0;   ///< ALCE precision numerator for this claim
   std::vector<std::string> irrelevant;  ///< cited ids not needed (ALCE over-citation)
-  bool misattributed = false;  ///< unsupported by its citations while `better_source` supports it
-  std::string better_source;   ///< best-supporting source id when misattributed
-  double better_support = 0.0; ///< its support
+  bool misattributed = false;   ///< unsupported by its citations while `better_source` supports it
+  std::string better_source;    ///< best-supporting source id when misattributed
+  double better_support = 0.0;  ///< its support
 };
 
 /// A quoted span of the summary and where it was found.
 struct citation_quote {
-  text_span span;            ///< bytes of the quoted text (without the quote marks)
-  std::int64_t claim = -1;   ///< index of its claim
-  bool found = false;        ///< found verbatim (after normalization) in a cited source
-  std::string found_in;      ///< the source id it was found in ("" if none)
+  text_span span;           ///< bytes of the quoted text (without the quote marks)
+  std::int64_t claim = -1;  ///< index of its claim
+  bool found = false;       ///< found verbatim (after normalization) in a cited source
+  std::string found_in;     ///< the source id it was found in ("" if none)
 };
 
 /// Citation metrics of one summary. Ratios with a zero denominator are 0, except
@@ -157,17 +157,17 @@ struct citation_result {
   std::size_t cited_claims = 0;  ///< claims with >= 1 citation (valid or not)
   double coverage = 0.0;         ///< cited_claims / claims
   // Validity.
-  std::size_t citations = 0;        ///< distinct keys per claim, summed over claims
-  std::size_t valid_citations = 0;  ///< those that resolve to a source
-  double validity = 0.0;            ///< valid_citations / citations
+  std::size_t citations = 0;          ///< distinct keys per claim, summed over claims
+  std::size_t valid_citations = 0;    ///< those that resolve to a source
+  double validity = 0.0;              ///< valid_citations / citations
   std::vector<std::string> dangling;  ///< distinct unresolved keys, in order of appearance
   // Support and precision (ALCE).
   std::size_t supported_claims = 0;
-  double support_recall = 0.0;   ///< supported_claims / claims
-  double mean_support = 0.0;     ///< mean claim support over claims
+  double support_recall = 0.0;  ///< supported_claims / claims
+  double mean_support = 0.0;    ///< mean claim support over claims
   std::size_t relevant_citations = 0;
-  double precision = 0.0;        ///< relevant_citations / citations
-  double f1 = 0.0;               ///< harmonic mean of support_recall and precision
+  double precision = 0.0;  ///< relevant_citations / citations
+  double f1 = 0.0;         ///< harmonic mean of support_recall and precision
   // Misattribution.
   std::size_t misattributed_claims = 0;
   std::size_t attributed_claims = 0;  ///< claims with >= 1 valid citation
@@ -175,8 +175,8 @@ struct citation_result {
   // Source utilization.
   std::size_t sources = 0;
   std::size_t used_sources = 0;
-  double utilization = 0.0;          ///< used_sources / sources
-  std::vector<std::string> unused;   ///< ids of never-cited sources, in source order
+  double utilization = 0.0;         ///< used_sources / sources
+  std::vector<std::string> unused;  ///< ids of never-cited sources, in source order
   // Quotes.
   std::size_t quotes = 0;
   std::size_t quotes_found = 0;
@@ -212,8 +212,8 @@ class citation_scorer {
   [[nodiscard]] std::vector<claim_input> claims(std::string_view summary) const;
   /// Scores claims given with their citations (e.g. the fields of a structured summary);
   /// `summary` (may be empty) is the text quote spans refer to.
-  [[nodiscard]] citation_result score_claims(std::span<const claim_input> claims,
-                                             std::span<const citation_footnote> footnotes = {}) const;
+  [[nodiscard]] citation_result score_claims(
+      std::span<const claim_input> claims, std::span<const citation_footnote> footnotes = {}) const;
 
   /// Source index of `key` as this scorer resolves it (exact id, then 1-based position, then a
   /// trailing number as in `doc3`); -1 when it names no source.
