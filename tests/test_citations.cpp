@@ -514,11 +514,34 @@ TEST(CitationBiographies, ExpectedVerdicts) {
 TEST(CitationProperties, RandomTextNeverBreaksInvariants) {
   // Seeded random summaries from marker-like fragments: no crash, ratios in [0, 1], counts
   // consistent, every span inside the summary, markers inside their claims' text order.
-  const strings pieces = {"[",        "]",     "[1]",   "[2, 3]", "[1-2]",  "[^1]", "[doc3]",
-                          "(Source: ", "a)",    ")",     "\xE3\x80\x90", "1\xE2\x80\xA0x",
-                          "\xE3\x80\x91", "\"", "\xE2\x80\x9C", "\xE2\x80\x9D", "Alice ",
-                          "nurse ",   "cats ", ". ",    "\n",     "\n\nSources:\n", "[1] a\n",
-                          "[9]: http://x\n", " ",  ",",     "-",      "works as a "};
+  const strings pieces = {"[",
+                          "]",
+                          "[1]",
+                          "[2, 3]",
+                          "[1-2]",
+                          "[^1]",
+                          "[doc3]",
+                          "(Source: ",
+                          "a)",
+                          ")",
+                          "\xE3\x80\x90",
+                          "1\xE2\x80\xA0x",
+                          "\xE3\x80\x91",
+                          "\"",
+                          "\xE2\x80\x9C",
+                          "\xE2\x80\x9D",
+                          "Alice ",
+                          "nurse ",
+                          "cats ",
+                          ". ",
+                          "\n",
+                          "\n\nSources:\n",
+                          "[1] a\n",
+                          "[9]: http://x\n",
+                          " ",
+                          ",",
+                          "-",
+                          "works as a "};
   std::mt19937 rng(2026);
   for (const auto unit : {pm::claim_unit::sentence, pm::claim_unit::clause}) {
     pm::citation_options o;
@@ -551,8 +574,9 @@ TEST(CitationProperties, RandomTextNeverBreaksInvariants) {
 }
 
 TEST(CitationProperties, RandomJsonNeverCrashes) {
-  const strings pieces = {"{", "}", "[", "]", ",", ":", "\"value\"", "\"sources\"", "\"a\"",
-                          "1", "\"x [2]\"", "null", "true", " ", "\"text\"", "\"citations\""};
+  const strings pieces = {
+      "{",     "}", "[",         "]",    ",",    ":", "\"value\"", "\"sources\"",
+      "\"a\"", "1", "\"x [2]\"", "null", "true", " ", "\"text\"",  "\"citations\""};
   std::mt19937 rng(7);
   const pm::citation_scorer scorer(people());
   std::size_t parsed = 0;
@@ -569,4 +593,24 @@ TEST(CitationProperties, RandomJsonNeverCrashes) {
     }
   }
   EXPECT_GT(parsed, 0U);
+}
+
+TEST(CitationProperties, HugeInputsStayBounded) {
+  // Range expansion is capped per marker; a claim with thousands of keys stays linear.
+  const auto p = pm::parse_citations("X [1-999, 1-999, 1-999].");
+  EXPECT_EQ(keys(p.markers), (strings{"1-999, 1-999, 1-999"}));
+  std::string s = "Alice works as a nurse";
+  for (int i = 0; i < 20000; ++i) {
+    s += " [";
+    s += std::to_string(i);
+    s += "]";
+  }
+  s += ".";
+  const pm::citation_scorer scorer(people());
+  const auto r = scorer.score(s);
+  EXPECT_EQ(r.claims, 1U);
+  EXPECT_EQ(r.citations, 20000U);
+  EXPECT_EQ(r.valid_citations, 3U);  // 1, 2, 3 by position
+  EXPECT_EQ(r.dangling.size(), 19997U);
+  EXPECT_TRUE(r.claim_details[0].supported);
 }

@@ -27,6 +27,7 @@ namespace {
 
 constexpr std::size_t k_max_bracket = 200;  // longest marker content looked at
 constexpr long k_max_range = 1000;          // [a-b] with b - a >= this stays one (dangling) key
+constexpr std::size_t k_max_keys = 1000;    // a marker expanding to more keys stays one key
 
 std::uint32_t u32(std::size_t v) { return static_cast<std::uint32_t>(v); }
 double ratio(double a, double b) { return b > 0.0 ? a / b : 0.0; }
@@ -119,6 +120,7 @@ bool bracket_keys(std::string_view content, const id_predicate& is_id,
     if (!is_digit(item.back()) && !(is_id && is_id(item))) return false;
     keys.emplace_back(item);
   }
+  if (keys.size() > k_max_keys) keys.assign(1, std::string(content));  // "[1-999, 1-999, ...]"
   return true;
 }
 
@@ -912,9 +914,14 @@ citation_result citation_scorer::impl::score(std::span<const claim_input> claim_
     // Validity: distinct keys of this claim.
     cited.clear();
     std::vector<std::string_view> keys;
+    std::unordered_set<std::string_view> many;  // for claims with many keys (linear search below)
     for (const auto& ref : in.citations) {
-      if (std::find(keys.begin(), keys.end(), ref.key) != keys.end()) continue;
-      keys.push_back(ref.key);
+      if (in.citations.size() <= 16) {
+        if (std::find(keys.begin(), keys.end(), ref.key) != keys.end()) continue;
+        keys.push_back(ref.key);
+      } else if (!many.insert(ref.key).second) {
+        continue;
+      }
       ++r.citations;
       const auto s = resolve(ref.key);
       if (s < 0) {
