@@ -22,10 +22,12 @@ struct plan {
   bool relevance = false;
   bool faithfulness = false;
   bool conciseness = false;
+  bool citations = false;
   [[nodiscard]] bool needs_references() const noexcept {
     return !rouge.empty() || bleu || chrf || chrfpp;
   }
   [[nodiscard]] bool grounded() const noexcept { return relevance || faithfulness || conciseness; }
+  [[nodiscard]] bool uses_sources() const noexcept { return grounded() || citations; }
   metrics::rouge_options rouge_options;
   metrics::chrf_options chrfpp_options;
 };
@@ -46,13 +48,15 @@ plan make_plan(const score_options& options) {
       p.faithfulness = true;
     } else if (name == "conciseness") {
       p.conciseness = true;
+    } else if (name == "citations") {
+      p.citations = true;
     } else if (name.rfind("rouge", 0) == 0) {
       const auto type = metrics::parse_rouge_type(name);
       if (std::find(p.rouge.begin(), p.rouge.end(), type) == p.rouge.end()) p.rouge.push_back(type);
     } else {
       raise("invalid_argument", "unknown metric '" + name +
                                     "' (expected rouge1 .. rouge9, rougeL, rougeLsum, bleu, chrf, "
-                                    "chrfpp, relevance, faithfulness or conciseness)");
+                                    "chrfpp, relevance, faithfulness, conciseness or citations)");
     }
   }
   p.rouge_options = options.rouge;
@@ -80,6 +84,9 @@ std::vector<std::string> columns_of(const plan& p) {
     for (auto& c : metrics::grounded_columns(p.relevance, p.faithfulness, p.conciseness)) {
       columns.push_back(std::move(c));
     }
+  }
+  if (p.citations) {
+    for (auto& c : metrics::citation_columns()) columns.push_back(std::move(c));
   }
   return columns;
 }
@@ -124,8 +131,9 @@ score_table score_records(std::span<const record> records, const score_options& 
   // every record that has them (e.g. the 16 system summaries of one article).
   std::vector<std::size_t> group_of(records.size(), 0);
   std::vector<std::unique_ptr<const metrics::grounded_scorer>> scorers;
+  std::vector<std::unique_ptr<const metrics::citation_scorer>> citation_scorers;
   std::vector<std::optional<error>> group_errors;
-  if (p.grounded()) {
+  if (p.uses_sources()) {
     std::unordered_map<std::string, std::size_t> groups;
     std::vector<std::size_t> first_record;
     for (std::size_t i = 0; i < records.size(); ++i) {
@@ -141,18 +149,28 @@ score_table score_records(std::span<const record> records, const score_options& 
       group_of[i] = it->second;
     }
     scorers.resize(first_record.size());
+    citation_scorers.resize(first_record.size());
     group_errors.resize(first_record.size());
     detail::parallel_for(first_record.size(), threads, [&](std::size_t g) {
       const record& r = records[first_record[g]];
       try {
-        scorers[g] = std::make_unique<const metrics::grounded_scorer>(
-            std::span<const source_doc>(r.sources), r.query, options.grounded);
+        if (p.grounded()) {
+          scorers[g] = std::make_unique<const metrics::grounded_scorer>(
+              std::span<const source_doc>(r.sources), r.query, options.grounded);
+        }
+        if (p.citations) {
+          citation_scorers[g] = std::make_unique<const metrics::citation_scorer>(
+              std::span<const source_doc>(r.sources), options.citations);
+        }
       } catch (const error& e) {
         group_errors[g] = e;
       }
     }, 1);
   }
 
+  const std::size_t grounded_width =
+      p.grounded() ? metrics::grounded_columns(p.relevance, p.faithfulness, p.conciseness).size()
+                   : 0;
   detail::parallel_for(records.size(), threads, [&](std::size_t i) {
     const record& r = records[i];
     double* row = table.values.data() + i * width;
@@ -166,7 +184,10 @@ score_table score_records(std::span<const record> records, const score_options& 
         raise("invalid_argument",
               "no sources: relevance, faithfulness and conciseness need at least one");
       }
-      if (p.grounded() && group_errors[group_of[i]]) throw *group_errors[group_of[i]];
+      if (p.citations && r.sources.empty()) {
+        raise("invalid_argument", "no sources: citations need at least one");
+      }
+      if (p.uses_sources() && group_errors[group_of[i]]) throw *group_errors[group_of[i]];
       if (p.needs_references() && r.references.empty()) {
         raise("invalid_argument",
               "field 'references' is empty: reference-based metrics need at least one");
@@ -202,6 +223,10 @@ score_table score_records(std::span<const record> records, const score_options& 
       if (p.grounded()) {
         const auto result = scorers[group_of[i]]->score(r.summary);
         metrics::grounded_values(result, p.relevance, p.faithfulness, p.conciseness, row + c);
+        c += grounded_width;
+      }
+      if (p.citations) {
+        metrics::citation_values(citation_scorers[group_of[i]]->score(r.summary), row + c);
       }
       stats[i] = s;
     } catch (const error& e) {
@@ -243,7 +268,7 @@ score_table score_records(std::span<const record> records, const score_options& 
                                 metrics::chrf_from_statistics(total.chrfpp, p.chrfpp_options).score);
     }
     // Source-grounded metrics: macro mean of each headline score, as for ROUGE.
-    for (const char* name : {"relevance", "faithfulness", "conciseness"}) {
+    for (const char* name : {"relevance", "faithfulness", "conciseness", "citation_score"}) {
       const auto at = std::find(table.columns.begin(), table.columns.end(), name);
       if (at == table.columns.end()) continue;
       const auto column = static_cast<std::size_t>(at - table.columns.begin());

@@ -473,4 +473,5 @@ PYBIND11_MODULE(_core, m) {
   precis_python::bind_grounded(m);
   precis_python::bind_embed(m);
   precis_python::bind_judge(m);
+  precis_python::bind_citations(m);
 }

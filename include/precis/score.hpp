@@ -13,6 +13,7 @@
 
 #include "precis/metrics/bleu.hpp"
 #include "precis/metrics/chrf.hpp"
+#include "precis/metrics/citations.hpp"
 #include "precis/metrics/grounded.hpp"
 #include "precis/metrics/rouge.hpp"
 #include "precis/record.hpp"
@@ -22,13 +23,15 @@ namespace precis {
 /// What `score_records` computes. Metric names: "rouge1" .. "rouge9", "rougeL", "rougeLsum",
 /// "bleu", "chrf", "chrfpp" (chrF++: `chrf` options with word order 2), which need references;
 /// "relevance", "faithfulness", "conciseness" (docs/metrics/*.md), which use the record's
-/// `sources` (at least one; a record without is an error) and `query` instead of references.
+/// `sources` (at least one; a record without is an error) and `query` instead of references;
+/// "citations" (docs/metrics/citations.md: the `citation_*` columns), which uses `sources`.
 struct score_options {
   std::vector<std::string> metrics{"rouge1", "rouge2", "rougeL", "rougeLsum", "bleu", "chrf"};
   metrics::rouge_options rouge{};  ///< `types` is replaced by the ROUGE names in `metrics`
   metrics::bleu_options bleu{};
   metrics::chrf_options chrf{};
   metrics::grounded_options grounded{};  ///< relevance, faithfulness, conciseness
+  metrics::citation_options citations{};  ///< citations
   /// How errors name a record: "<record_label> <number> (id '<id>')". The number is the record's
   /// index, or `record_numbers[index]` when given (a file's line numbers, a caller's row numbers).
   std::string record_label = "record";
@@ -43,7 +46,7 @@ struct score_table {
   std::vector<std::string> errors;   ///< per record: empty, or why it failed
   /// Corpus-level scores from summed sufficient statistics over the records that scored:
   /// "bleu" (sacrebleu `corpus_score`), "chrf", "chrfpp"; each ROUGE F1 and "relevance",
-  /// "faithfulness", "conciseness" are macro averages.
+  /// "faithfulness", "conciseness", "citation_score" are macro averages.
   std::vector<std::pair<std::string, double>> corpus;
 
   [[nodiscard]] std::size_t rows() const noexcept { return ids.size(); }

@@ -52,16 +52,25 @@ column_summary summarize(const precis::score_table& table, std::size_t column) {
 }
 
 void print_table(std::FILE* out, const precis::score_table& table, std::size_t lines_failed) {
-  std::fprintf(out, "%-20s %8s %8s %8s %8s %8s\n", "metric", "n", "mean", "min", "max", "corpus");
+  std::fprintf(out, "%-24s %8s %8s %8s %8s %8s\n", "metric", "n", "mean", "min", "max", "corpus");
   for (std::size_t c = 0; c < table.columns.size(); ++c) {
-    // Headline columns only; precision and recall are in the JSONL output.
-    if (table.columns[c].find('_') != std::string::npos) continue;
+    // Headline columns only (and the citation ratios); precision, recall and counts are in the
+    // JSONL output.
+    static const std::vector<std::string> citation_ratios = [] {
+      auto names = precis::metrics::citation_columns();
+      names.resize(10);  // the ratios come first, then the counts
+      return names;
+    }();
+    const auto& name = table.columns[c];
+    if (name.find('_') != std::string::npos &&
+        std::find(citation_ratios.begin(), citation_ratios.end(), name) == citation_ratios.end())
+      continue;
     const auto s = summarize(table, c);
     const auto it = std::find_if(table.corpus.begin(), table.corpus.end(),
                                  [&](const auto& kv) { return kv.first == table.columns[c]; });
     char corpus[32] = "";
     if (it != table.corpus.end()) std::snprintf(corpus, sizeof corpus, "%8.4f", it->second);
-    std::fprintf(out, "%-20s %8zu %8.4f %8.4f %8.4f %8s\n", table.columns[c].c_str(), s.n, s.mean,
+    std::fprintf(out, "%-24s %8zu %8.4f %8.4f %8.4f %8s\n", table.columns[c].c_str(), s.n, s.mean,
                  s.min, s.max, corpus);
   }
   std::fprintf(out, "%zu records scored, %zu failed, %zu malformed lines (scores on 0..1)\n",

@@ -52,3 +52,20 @@ def test_usage_errors_exit_2(tmp_path):
     bad = run("score", str(ROOT / "examples" / "data" / "articles.jsonl"), "-m", "meteor")
     assert bad.returncode == 2 and "unknown metric 'meteor'" in bad.stderr
     assert run("score", "/nonexistent.jsonl").returncode != 0
+
+
+def test_citation_metrics_on_biographies(tmp_path):
+    data = ROOT / "examples" / "data" / "biographies.jsonl"
+    text_rows = [l for l in data.read_text().splitlines() if '"format": "text"' in l][:16]
+    path = tmp_path / "bio.jsonl"
+    path.write_text("\n".join(text_rows) + "\n")
+    proc = run("score", str(path), "-m", "citations", "--source-field", "sources", "-o", "-")
+    assert proc.returncode == 0, proc.stderr
+    rows = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert len(rows) == 16
+    for line, row in zip(text_rows, rows):
+        expected = json.loads(line)["expected"]
+        assert row["citation_claims"] == expected["claims"]
+        assert row["citation_supported_claims"] == expected["supported_claims"]
+        assert row["citation_misattributed_claims"] == expected["misattributed_claims"]
+    assert "citation_coverage" in proc.stderr

@@ -240,8 +240,10 @@ def chrf_batch(summaries: Sequence[str], references: Sequence[References], *,
 
 # Areas with modules of their own; their public names are precis' too.
 from . import embed as _embed, grounded as _grounded, judge as _judge  # noqa: E402
+from . import citations as _citations  # noqa: E402
 from .grounded import *  # noqa: F401,F403,E402
 from .embed import *  # noqa: F401,F403,E402
 from .judge import *  # noqa: F401,F403,E402
+from .citations import *  # noqa: F401,F403,E402
 
-__all__ += _grounded.__all__ + _embed.__all__ + _judge.__all__
+__all__ += _grounded.__all__ + _embed.__all__ + _judge.__all__ + _citations.__all__

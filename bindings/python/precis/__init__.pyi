@@ -63,3 +63,4 @@ def chrf_batch(summaries: Sequence[str], references: Sequence[References], *, th
 from .embed import *
 from .grounded import *
 from .judge import *
+from .citations import *

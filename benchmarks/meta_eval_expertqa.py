@@ -1,0 +1,170 @@
+"""Meta-evaluation of precis' citation support judge on ExpertQA (claim level).
+
+ExpertQA (Malaviya et al., NAACL 2024) has expert judgments of whether the evidence an answer
+cites supports each claim: Complete / Partial / Incomplete / Missing. Here: the claims that come
+with evidence, label 1 = Complete, 0 = Incomplete (Partial is reported separately, Missing has no
+evidence). For each claim the cited evidence passages are the sources (ids = their markers) and
+every signal is scored; the script prints AUROC (probability that a Complete claim scores above an
+Incomplete one, ties count 1/2) on all of them, on those whose evidence has text (454 cite only a
+URL), and on two disjoint halves split by question (a check that nothing was tuned to one half:
+no signal has a fitted parameter).
+
+    PYTHONPATH=build/python /usr/bin/python3 benchmarks/meta_eval_expertqa.py \
+        [--data ../shared/data/expertqa-dev.jsonl] [--threshold 0.5]
+
+Signals:
+- ``baseline_unigram``: share of the claim's lower-cased word tokens found anywhere in its
+  evidence (the issue's baseline, AUROC about 0.53).
+- ``precis_support``: precis' lexical judge, ``CitationScorer(evidence).support(claim, cited)``:
+  idf-weighted share of the claim's stems found in the best sentence of at least one cited
+  passage (the kernel shared with the faithfulness metrics; docs/metrics/citations.md).
+- ``precis_support_ordered``: the same judge with ``word_order=True``: sqrt(kernel support x share
+  of the claim's stem bigrams found within a sentence of a cited passage); content words *and*
+  how they are put together.
+- ``precis_mean_support``: the same through the full parser (``score(claim)``: markers parsed,
+  claim split into sentences, mean support).
+- ``bigram_recall`` / ``trigram_recall``: share of the claim's stemmed n-grams found contiguously
+  in the evidence: wording copied in order, which a recombination of source words lacks.
+- ``evidence_chars``: total evidence length (log): more retrieved text leaves less of the claim
+  unaddressed; a prior, not a judgment of content.
+- ``combined``: mean of the ranks of precis_support_ordered and evidence_chars (no weights
+  fitted).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import os
+import re
+import sys
+
+import precis
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DEFAULT_DATA = os.path.join(HERE, "..", "..", "shared", "data", "expertqa-dev.jsonl")
+MARKER = re.compile(r"\[\d+(?:\s*[,-]\s*\d+)*\]")
+WORD = re.compile(r"\w+")
+
+
+def auroc(scores, labels):
+    pos = [s for s, y in zip(scores, labels) if y]
+    neg = sorted(s for s, y in zip(scores, labels) if not y)
+    if not pos or not neg:
+        return float("nan")
+    import bisect
+
+    total = 0.0
+    for s in pos:
+        lo = bisect.bisect_left(neg, s)
+        hi = bisect.bisect_right(neg, s)
+        total += lo + 0.5 * (hi - lo)
+    return total / (len(pos) * len(neg))
+
+
+def ranks(values):
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    out = [0.0] * len(values)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
+            j += 1
+        for k in range(i, j + 1):
+            out[order[k]] = (i + j) / 2.0
+        i = j + 1
+    return out
+
+
+_stems = {}
+
+
+def stems(text):
+    out = []
+    for w in WORD.findall(text.lower()):
+        s = _stems.get(w)
+        if s is None:
+            s = _stems[w] = precis.porter_stem(w)
+        out.append(s)
+    return out
+
+
+def ngram_recall(claim, evidence, n):
+    grams = {tuple(claim[i:i + n]) for i in range(len(claim) - n + 1)}
+    if not grams:
+        return 0.0
+    have = {tuple(evidence[i:i + n]) for i in range(len(evidence) - n + 1)}
+    return len(grams & have) / len(grams)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", default=DEFAULT_DATA)
+    ap.add_argument("--threshold", type=float, default=0.5)
+    args = ap.parse_args()
+
+    rows = [json.loads(line) for line in open(args.data, encoding="utf-8")]
+    rows = [r for r in rows if r["evidence"] and r["support"] in ("Complete", "Incomplete",
+                                                                   "Partial")]
+    signals = {k: [] for k in ("baseline_unigram", "precis_support", "precis_support_ordered",
+                               "precis_mean_support",
+                               "bigram_recall", "trigram_recall", "evidence_chars")}
+    labels, half, partial, has_text = [], [], [], []
+    for r in rows:
+        # Sources: the cited passages, ids = their markers (duplicates merged).
+        sources = {}
+        for e in r["evidence"]:
+            key = str(e["marker"])
+            sources[key] = (sources[key] + "\n" + e["text"]) if key in sources else e["text"]
+        claim = MARKER.sub("", r["claim"]).strip()
+        evidence = "\n".join(sources.values())
+        cw = set(WORD.findall(claim.lower()))
+        ew = set(WORD.findall(evidence.lower()))
+        signals["baseline_unigram"].append(len(cw & ew) / max(1, len(cw)))
+        scorer = precis.CitationScorer(list(sources.items()), support_threshold=args.threshold)
+        signals["precis_support"].append(scorer.support(claim, list(sources)))
+        ordered = precis.CitationScorer(list(sources.items()), word_order=True,
+                                         support_threshold=args.threshold)
+        signals["precis_support_ordered"].append(ordered.support(claim, list(sources)))
+        res = scorer.score(r["claim"])
+        signals["precis_mean_support"].append(res["mean_support"])
+        cs, es = stems(claim), stems(evidence)
+        signals["bigram_recall"].append(ngram_recall(cs, es, 2))
+        signals["trigram_recall"].append(ngram_recall(cs, es, 3))
+        signals["evidence_chars"].append(math.log(1 + len(evidence)))
+        labels.append(r["support"] == "Complete")
+        partial.append(r["support"] == "Partial")
+        has_text.append(bool(evidence.strip()))
+        qhash = hashlib.sha1(r["question"].encode("utf-8")).digest()[0]
+        half.append(qhash % 2)
+    rk = {k: ranks(v) for k, v in signals.items()}
+    signals["combined"] = [(a + b) / 2 for a, b in zip(rk["precis_support_ordered"],
+                                                       rk["evidence_chars"])]
+
+    keep = [i for i in range(len(labels)) if not partial[i]]
+    text = [i for i in keep if has_text[i]]
+    n_pos = sum(labels[i] for i in keep)
+    print(f"ExpertQA claims with evidence: {len(keep)} (Complete {n_pos}, Incomplete "
+          f"{len(keep) - n_pos}); Partial {sum(partial)} excluded.")
+    print(f"Of those, {len(keep) - len(text)} cite evidence whose text is empty (only a URL: "
+          "bing_chat, gpt4); no text judge can see anything there, so every signal ties on them.")
+    print(f"{'signal':<22}{'all':>7}{'text':>7}{'text A':>8}{'text B':>8}{'C+P|I':>7}")
+    cp = [labels[i] or partial[i] for i in range(len(labels))]
+    for name, values in signals.items():
+        def sub(idx, lab=labels):
+            return auroc([values[i] for i in idx], [lab[i] for i in idx])
+
+        a = [i for i in text if half[i] == 0]
+        b = [i for i in text if half[i] == 1]
+        tp = [i for i in range(len(labels)) if has_text[i]]
+        print(f"{name:<22}{sub(keep):>7.3f}{sub(text):>7.3f}{sub(a):>8.3f}{sub(b):>8.3f}"
+              f"{sub(tp, cp):>7.3f}")
+    print("all: every claim with evidence; text: claims whose evidence has text; text A / B: two "
+          "disjoint halves by question; C+P|I: Complete or Partial vs Incomplete (text).")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

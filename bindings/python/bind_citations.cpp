@@ -1,0 +1,536 @@
+// Bindings of the citation metrics (precis/metrics/citations.hpp, precis/judge/
+// structured_citations.hpp): options from keyword arguments, results to dicts, batches in C++
+// with the GIL released. The pure-Python wrappers are in precis/citations.py.
+#include <pybind11/functional.h>
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "bindings.hpp"
+#include "precis/detail/parallel.hpp"
+#include "precis/embed/encoder.hpp"
+#include "precis/error.hpp"
+#include "precis/judge/structured_citations.hpp"
+#include "precis/metrics/citations.hpp"
+
+namespace py = pybind11;
+namespace pm = precis::metrics;
+namespace pj = precis::judge;
+namespace pt = precis::text;
+
+namespace {
+
+// A Python str as UTF-8 (lone surrogates kept so that the UTF-8 check names them).
+std::string utf8_of(const py::handle& value, const std::string& field) {
+  if (!py::isinstance<py::str>(value)) {
+    precis::raise("invalid_argument", "field '" + field + "' must be a string, not " +
+                                          std::string(py::str(value.get_type().attr("__name__"))));
+  }
+  PyObject* bytes = PyUnicode_AsEncodedString(value.ptr(), "utf-8", "surrogatepass");
+  if (bytes == nullptr) throw py::error_already_set();
+  std::string out(PyBytes_AS_STRING(bytes), static_cast<std::size_t>(PyBytes_GET_SIZE(bytes)));
+  Py_DECREF(bytes);
+  return out;
+}
+
+// Sources as bind_grounded.cpp takes them: a str, {id: text}, or a list of str / {"id", "text"}
+// dicts / (id, text) pairs.
+std::vector<precis::source_doc> sources_of(const py::handle& value, const std::string& field) {
+  std::vector<precis::source_doc> out;
+  if (value.is_none()) return out;
+  if (py::isinstance<py::str>(value)) {
+    out.push_back({"1", utf8_of(value, field)});
+  } else if (py::isinstance<py::dict>(value)) {
+    for (const auto& item : value.cast<py::dict>()) {
+      const std::string id = py::str(item.first);
+      out.push_back({id, utf8_of(item.second, field + "." + id)});
+    }
+  } else if (py::isinstance<py::sequence>(value)) {
+    const auto seq = value.cast<py::sequence>();
+    for (std::size_t k = 0; k < seq.size(); ++k) {
+      const py::object item = seq[k];
+      const std::string where = field + "[" + std::to_string(k) + "]";
+      if (py::isinstance<py::str>(item)) {
+        out.push_back({std::to_string(k + 1), utf8_of(item, where)});
+      } else if (py::isinstance<py::dict>(item)) {
+        const auto d = item.cast<py::dict>();
+        if (!d.contains("text"))
+          precis::raise("invalid_argument", "field '" + where + "' has no 'text'");
+        const std::string id =
+            d.contains("id") ? std::string(py::str(d["id"])) : std::to_string(k + 1);
+        out.push_back({id, utf8_of(d["text"], where + ".text")});
+      } else if (py::isinstance<py::tuple>(item) && py::len(item) == 2) {
+        const auto t = item.cast<py::tuple>();
+        out.push_back({std::string(py::str(t[0])), utf8_of(t[1], where + "[1]")});
+      } else {
+        utf8_of(item, where);  // raises, naming the type
+      }
+    }
+  } else {
+    utf8_of(value, field);  // raises
+  }
+  return out;
+}
+
+// Options plus the structured-summary options, built once from keyword arguments.
+struct py_citation_options {
+  pm::citation_options citation;
+  pj::structured_citation_options structured;
+  std::shared_ptr<py::function> support;  // the Python judge, released with the GIL held
+};
+
+py_citation_options make_options(const std::string& unit, std::size_t min_claim_words,
+                                 const std::vector<std::string>& patterns, bool builtin_markers,
+                                 bool footnotes, double support_threshold, const std::string& judge,
+                                 bool word_order, const py::object& encoder,
+                                 const py::object& support, std::size_t min_quote_words,
+                                 const std::string& stemmer, const std::string& stem_language,
+                                 const std::optional<std::vector<std::string>>& value_keys,
+                                 const std::optional<std::vector<std::string>>& citation_keys,
+                                 bool leaves_are_claims, bool inline_markers,
+                                 std::size_t max_depth) {
+  py_citation_options p;
+  auto& o = p.citation;
+  if (unit == "sentence") {
+    o.unit = pm::claim_unit::sentence;
+  } else if (unit == "clause") {
+    o.unit = pm::claim_unit::clause;
+  } else {
+    precis::raise("invalid_argument", "unknown unit '" + unit + "' (expected sentence or clause)");
+  }
+  o.min_claim_words = min_claim_words;
+  o.patterns = patterns;
+  o.builtin_markers = builtin_markers;
+  o.footnotes = footnotes;
+  o.support_threshold = support_threshold;
+  o.min_quote_words = min_quote_words;
+  o.word_order = word_order;
+  if (stemmer == "porter") {
+    o.stemmer = pt::stemmer_kind::porter_nltk;
+  } else if (stemmer == "snowball") {
+    o.stemmer = pt::stemmer_kind::snowball;
+  } else if (stemmer == "none") {
+    o.stemmer = pt::stemmer_kind::none;
+  } else {
+    precis::raise("invalid_argument",
+                  "unknown stemmer '" + stemmer + "' (expected porter, snowball or none)");
+  }
+  o.stem_language = stem_language;
+  if (!encoder.is_none()) o.encoder = encoder.cast<std::shared_ptr<precis::embed::encoder>>();
+  if (judge == "lexical") {
+    o.judge = pm::support_judge::lexical;
+  } else if (judge == "embedding") {
+    o.judge = pm::support_judge::embedding;
+  } else if (judge == "custom") {
+    o.judge = pm::support_judge::custom;
+  } else {
+    precis::raise("invalid_argument",
+                  "unknown judge '" + judge + "' (expected lexical, embedding or custom)");
+  }
+  if (!support.is_none()) {
+    // Keep the callable alive in a holder whose deleter takes the GIL.
+    p.support = std::shared_ptr<py::function>(new py::function(support.cast<py::function>()),
+                                              [](py::function* f) {
+                                                py::gil_scoped_acquire gil;
+                                                delete f;
+                                              });
+  }
+  if (value_keys) p.structured.value_keys = *value_keys;
+  if (citation_keys) p.structured.citation_keys = *citation_keys;
+  p.structured.leaves_are_claims = leaves_are_claims;
+  p.structured.inline_markers = inline_markers;
+  p.structured.json.max_depth = max_depth;
+  return p;
+}
+
+// The scorer with the Python judge wired in (it needs the source ids and texts).
+struct py_citation_scorer {
+  std::shared_ptr<const pm::citation_scorer> scorer;
+  py_citation_options options;
+  std::vector<precis::source_doc> sources;
+};
+
+std::shared_ptr<py_citation_scorer> make_scorer(std::vector<precis::source_doc> docs,
+                                                const py_citation_options& o) {
+  auto s = std::make_shared<py_citation_scorer>();
+  s->options = o;
+  s->sources = std::move(docs);
+  auto copt = o.citation;
+  if (o.support) {
+    auto fn = o.support;
+    auto holder = s.get();
+    copt.support_fn = [fn, holder](std::string_view claim, std::span<const std::size_t> cited) {
+      py::gil_scoped_acquire gil;
+      py::list ids, texts;
+      for (const auto i : cited) {
+        ids.append(holder->scorer->source_id(i));
+        texts.append(py::str(holder->sources[i].text));
+      }
+      return (*fn)(py::str(std::string(claim)), ids, texts).cast<double>();
+    };
+  }
+  {
+    py::gil_scoped_release release;
+    s->scorer = std::make_shared<const pm::citation_scorer>(s->sources, copt);
+  }
+  return s;
+}
+
+py::list strings(const std::vector<std::string>& v) {
+  py::list out;
+  for (const auto& s : v) out.append(s);
+  return out;
+}
+
+py::dict to_dict(const pm::citation_result& r, std::string_view summary) {
+  py::dict d;
+  d["score"] = r.score;
+  d["coverage"] = r.coverage;
+  d["validity"] = r.validity;
+  d["support_recall"] = r.support_recall;
+  d["mean_support"] = r.mean_support;
+  d["precision"] = r.precision;
+  d["f1"] = r.f1;
+  d["misattribution"] = r.misattribution;
+  d["utilization"] = r.utilization;
+  d["quote_accuracy"] = r.quote_accuracy;
+  d["claims"] = r.claims;
+  d["cited_claims"] = r.cited_claims;
+  d["citations"] = r.citations;
+  d["valid_citations"] = r.valid_citations;
+  d["supported_claims"] = r.supported_claims;
+  d["relevant_citations"] = r.relevant_citations;
+  d["misattributed_claims"] = r.misattributed_claims;
+  d["attributed_claims"] = r.attributed_claims;
+  d["sources"] = r.sources;
+  d["used_sources"] = r.used_sources;
+  d["quotes"] = r.quotes;
+  d["quotes_found"] = r.quotes_found;
+  d["dangling"] = strings(r.dangling);
+  d["unused"] = strings(r.unused);
+  py::list claims;
+  for (const auto& c : r.claim_details) {
+    py::dict x;
+    x["text"] = c.text;
+    x["pointer"] = c.pointer.empty() ? py::object(py::none()) : py::str(c.pointer);
+    if (c.pointer.empty()) {
+      x["begin"] = c.span.begin;
+      x["end"] = c.span.end;
+    } else {
+      x["begin"] = py::none();
+      x["end"] = py::none();
+    }
+    py::list refs;
+    for (const auto& ref : c.citations) {
+      py::dict m;
+      m["key"] = ref.key;
+      m["style"] = std::string(pm::citation_style_name(ref.style));
+      m["begin"] = ref.span.begin;
+      m["end"] = ref.span.end;
+      refs.append(m);
+    }
+    x["citations"] = refs;
+    x["cited"] = strings(c.cited);
+    x["dangling"] = strings(c.dangling);
+    x["support"] = c.support;
+    x["supported"] = c.supported;
+    x["relevant_citations"] = c.relevant_citations;
+    x["irrelevant"] = strings(c.irrelevant);
+    x["misattributed"] = c.misattributed;
+    x["better_source"] =
+        c.better_source.empty() ? py::object(py::none()) : py::str(c.better_source);
+    x["better_support"] = c.better_support;
+    claims.append(x);
+  }
+  d["claim_details"] = claims;
+  py::list quotes;
+  for (const auto& q : r.quote_details) {
+    py::dict x;
+    x["begin"] = q.span.begin;
+    x["end"] = q.span.end;
+    const auto& claim = r.claim_details[static_cast<std::size_t>(q.claim)];
+    if (claim.pointer.empty() && q.span.end <= summary.size()) {
+      x["text"] = py::str(summary.substr(q.span.begin, q.span.end - q.span.begin));
+    } else {
+      x["text"] = py::none();
+    }
+    x["claim"] = q.claim;
+    x["found"] = q.found;
+    x["found_in"] = q.found_in.empty() ? py::object(py::none()) : py::str(q.found_in);
+    quotes.append(x);
+  }
+  d["quote_details"] = quotes;
+  py::list notes;
+  for (const auto& f : r.footnotes) {
+    py::dict x;
+    x["key"] = f.key;
+    x["text"] = f.text;
+    x["begin"] = f.span.begin;
+    x["end"] = f.span.end;
+    notes.append(x);
+  }
+  d["footnotes"] = notes;
+  return d;
+}
+
+pm::citation_result score_text(const py_citation_scorer& s, const std::string& text,
+                               bool structured) {
+  if (structured) return pj::score_structured(*s.scorer, text, s.options.structured);
+  return s.scorer->score(text);
+}
+
+// Columns of many results; a failed record has NaN values and its error.
+py::tuple columns_of(const std::vector<pm::citation_result>& results,
+                     const std::vector<std::string>& errors) {
+  const auto columns = pm::citation_columns();
+  py::array_t<double> values({results.size(), columns.size()});
+  double* out = values.mutable_data();
+  py::list errs;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (errors[i].empty()) {
+      pm::citation_values(results[i], out);
+      errs.append(py::none());
+    } else {
+      std::fill(out, out + columns.size(), std::numeric_limits<double>::quiet_NaN());
+      errs.append(errors[i]);
+    }
+    out += columns.size();
+  }
+  return py::make_tuple(columns, values, errs);
+}
+
+// Many records, each with its own sources (records with equal sources share one scorer).
+py::tuple citation_batch(const py::sequence& summaries, const py::sequence& sources,
+                         const std::optional<std::vector<std::string>>& ids,
+                         const py_citation_options& o, bool structured, unsigned threads) {
+  const std::size_t n = summaries.size();
+  if (sources.size() != n) {
+    precis::raise("invalid_argument", "got " + std::to_string(n) + " summaries but " +
+                                          std::to_string(sources.size()) + " sources");
+  }
+  if (ids && ids->size() != n) {
+    precis::raise("invalid_argument", "got " + std::to_string(n) + " summaries but " +
+                                          std::to_string(ids->size()) + " ids");
+  }
+  std::vector<std::string> texts(n), rid(n), errors(n);
+  std::vector<std::vector<precis::source_doc>> docs(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    rid[i] = ids ? (*ids)[i] : std::to_string(i);
+    try {
+      texts[i] = utf8_of(summaries[i], "summary");
+      docs[i] = sources_of(sources[i], "sources");
+    } catch (const precis::error& e) {
+      precis::raise_with_context(e, "record " + std::to_string(i) + " (id '" + rid[i] + "')");
+    }
+  }
+  std::unordered_map<std::string, std::size_t> groups;
+  std::vector<std::size_t> group_of(n), first;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::string key;
+    for (const auto& d : docs[i]) {
+      key += d.id;
+      key += '\0';
+      key += d.text;
+      key += '\0';
+    }
+    const auto [it, added] = groups.emplace(std::move(key), first.size());
+    if (added) first.push_back(i);
+    group_of[i] = it->second;
+  }
+  std::vector<std::shared_ptr<py_citation_scorer>> scorers(first.size());
+  std::vector<std::string> group_error(first.size());
+  for (std::size_t g = 0; g < first.size(); ++g) {
+    try {
+      scorers[g] = make_scorer(docs[first[g]], o);
+    } catch (const precis::error& e) {
+      group_error[g] = e.what();
+    }
+  }
+  std::vector<pm::citation_result> results(n);
+  {
+    py::gil_scoped_release release;
+    precis::detail::parallel_for(n, threads, [&](std::size_t i) {
+      const std::string context = "record " + std::to_string(i) + " (id '" + rid[i] + "')";
+      const auto g = group_of[i];
+      if (!group_error[g].empty()) {
+        const std::string& what = group_error[g];
+        const auto close = what.find("] ");
+        errors[i] = what.substr(0, close + 2) + context + ", " + what.substr(close + 2);
+        return;
+      }
+      try {
+        results[i] = score_text(*scorers[g], texts[i], structured);
+      } catch (const precis::error& e) {
+        errors[i] = "[precis." + e.code() + "] " + context + ", " + std::string(e.message());
+      }
+    });
+  }
+  auto t = columns_of(results, errors);
+  return py::make_tuple(rid, t[0], t[1], t[2]);
+}
+
+}  // namespace
+
+namespace precis_python {
+
+void bind_citations(py::module_& m) {
+  py::class_<py_citation_options>(m, "CitationOptions");
+  m.def("citation_options", &make_options, py::arg("unit"), py::arg("min_claim_words"),
+        py::arg("patterns"), py::arg("builtin_markers"), py::arg("footnotes"),
+        py::arg("support_threshold"), py::arg("judge"), py::arg("word_order"), py::arg("encoder"),
+        py::arg("support"), py::arg("min_quote_words"), py::arg("stemmer"),
+        py::arg("stem_language"), py::arg("value_keys"), py::arg("citation_keys"),
+        py::arg("leaves_are_claims"), py::arg("inline_markers"), py::arg("max_depth"));
+  py::class_<py_citation_scorer, std::shared_ptr<py_citation_scorer>>(m, "CitationScorer")
+      .def(py::init([](const py::object& sources, const py_citation_options& o) {
+             return make_scorer(sources_of(sources, "sources"), o);
+           }),
+           py::arg("sources"), py::arg("options"))
+      .def(
+          "score",
+          [](const py_citation_scorer& s, const py::object& summary, bool structured) {
+            const std::string text = utf8_of(summary, "summary");
+            pm::citation_result r;
+            {
+              py::gil_scoped_release release;
+              r = score_text(s, text, structured);
+            }
+            return to_dict(r, structured ? std::string_view{} : std::string_view(text));
+          },
+          py::arg("summary"), py::arg("structured"))
+      .def(
+          "score_batch",
+          [](const py_citation_scorer& s, const std::vector<std::string>& summaries,
+             bool structured, unsigned threads) {
+            std::vector<pm::citation_result> results(summaries.size());
+            std::vector<std::string> errors(summaries.size());
+            {
+              py::gil_scoped_release release;
+              precis::detail::parallel_for(summaries.size(), threads, [&](std::size_t i) {
+                try {
+                  results[i] = score_text(s, summaries[i], structured);
+                } catch (const precis::error& e) {
+                  errors[i] = "[precis." + e.code() + "] summary " + std::to_string(i) + ": " +
+                              std::string(e.message());
+                }
+              });
+            }
+            return columns_of(results, errors);
+          },
+          py::arg("summaries"), py::arg("structured"), py::arg("threads"))
+      .def(
+          "details_batch",
+          [](const py_citation_scorer& s, const std::vector<std::string>& summaries,
+             bool structured, unsigned threads) {
+            std::vector<pm::citation_result> results(summaries.size());
+            std::vector<std::string> errors(summaries.size());
+            {
+              py::gil_scoped_release release;
+              precis::detail::parallel_for(summaries.size(), threads, [&](std::size_t i) {
+                try {
+                  results[i] = score_text(s, summaries[i], structured);
+                } catch (const precis::error& e) {
+                  errors[i] = "[precis." + e.code() + "] summary " + std::to_string(i) + ": " +
+                              std::string(e.message());
+                }
+              });
+            }
+            py::list out;
+            for (std::size_t i = 0; i < results.size(); ++i) {
+              out.append(errors[i].empty()
+                             ? py::object(to_dict(results[i],
+                                                  structured ? std::string_view{} : summaries[i]))
+                             : py::object(py::str(errors[i])));
+            }
+            return out;
+          },
+          py::arg("summaries"), py::arg("structured"), py::arg("threads"))
+      .def(
+          "claims",
+          [](const py_citation_scorer& s, const py::object& summary, bool structured) {
+            const std::string text = utf8_of(summary, "summary");
+            const auto claims =
+                structured
+                    ? pj::structured_claims(text, s.options.structured, s.scorer->options()).claims
+                    : s.scorer->claims(text);
+            py::list out;
+            for (const auto& c : claims) {
+              py::dict x;
+              x["text"] = c.text;
+              x["pointer"] = c.pointer.empty() ? py::object(py::none()) : py::str(c.pointer);
+              x["begin"] = c.span.begin;
+              x["end"] = c.span.end;
+              py::list keys;
+              for (const auto& ref : c.citations) keys.append(ref.key);
+              x["keys"] = keys;
+              out.append(x);
+            }
+            return out;
+          },
+          py::arg("summary"), py::arg("structured"))
+      .def(
+          "resolve",
+          [](const py_citation_scorer& s, const std::string& key) {
+            const auto i = s.scorer->resolve(key);
+            return i < 0 ? py::object(py::none())
+                         : py::str(s.scorer->source_id(static_cast<std::size_t>(i)));
+          },
+          py::arg("key"))
+      .def(
+          "support",
+          [](const py_citation_scorer& s, const py::object& claim,
+             const std::vector<std::string>& cited) {
+            std::vector<std::size_t> idx;
+            for (const auto& k : cited) {
+              const auto i = s.scorer->resolve(k);
+              if (i < 0) precis::raise("invalid_argument", "unknown source '" + k + "'");
+              idx.push_back(static_cast<std::size_t>(i));
+            }
+            const std::string text = utf8_of(claim, "claim");
+            py::gil_scoped_release release;
+            return s.scorer->support(text, idx);
+          },
+          py::arg("claim"), py::arg("cited"));
+  m.def("citation_batch", &citation_batch, py::arg("summaries"), py::arg("sources"), py::arg("ids"),
+        py::arg("options"), py::arg("structured"), py::arg("threads"));
+  m.def("citation_columns", &pm::citation_columns);
+  m.def(
+      "parse_citations",
+      [](const py::object& summary) {
+        const std::string text = utf8_of(summary, "summary");
+        const auto p = pm::parse_citations(text);
+        py::list markers;
+        for (const auto& ref : p.markers) {
+          py::dict m2;
+          m2["key"] = ref.key;
+          m2["style"] = std::string(pm::citation_style_name(ref.style));
+          m2["begin"] = ref.span.begin;
+          m2["end"] = ref.span.end;
+          markers.append(m2);
+        }
+        py::list notes;
+        for (const auto& f : p.footnotes) {
+          py::dict x;
+          x["key"] = f.key;
+          x["text"] = f.text;
+          x["begin"] = f.span.begin;
+          x["end"] = f.span.end;
+          notes.append(x);
+        }
+        py::dict d;
+        d["markers"] = markers;
+        d["footnotes"] = notes;
+        d["body_end"] = p.body_end;
+        return d;
+      },
+      py::arg("summary"));
+}
+
+}  // namespace precis_python
