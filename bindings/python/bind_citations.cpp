@@ -27,57 +27,8 @@ namespace pt = precis::text;
 
 namespace {
 
-// A Python str as UTF-8 (lone surrogates kept so that the UTF-8 check names them).
-std::string utf8_of(const py::handle& value, const std::string& field) {
-  if (!py::isinstance<py::str>(value)) {
-    precis::raise("invalid_argument", "field '" + field + "' must be a string, not " +
-                                          std::string(py::str(value.get_type().attr("__name__"))));
-  }
-  PyObject* bytes = PyUnicode_AsEncodedString(value.ptr(), "utf-8", "surrogatepass");
-  if (bytes == nullptr) throw py::error_already_set();
-  std::string out(PyBytes_AS_STRING(bytes), static_cast<std::size_t>(PyBytes_GET_SIZE(bytes)));
-  Py_DECREF(bytes);
-  return out;
-}
-
-// Sources as bind_grounded.cpp takes them: a str, {id: text}, or a list of str / {"id", "text"}
-// dicts / (id, text) pairs.
-std::vector<precis::source_doc> sources_of(const py::handle& value, const std::string& field) {
-  std::vector<precis::source_doc> out;
-  if (value.is_none()) return out;
-  if (py::isinstance<py::str>(value)) {
-    out.push_back({"1", utf8_of(value, field)});
-  } else if (py::isinstance<py::dict>(value)) {
-    for (const auto& item : value.cast<py::dict>()) {
-      const std::string id = py::str(item.first);
-      out.push_back({id, utf8_of(item.second, field + "." + id)});
-    }
-  } else if (py::isinstance<py::sequence>(value)) {
-    const auto seq = value.cast<py::sequence>();
-    for (std::size_t k = 0; k < seq.size(); ++k) {
-      const py::object item = seq[k];
-      const std::string where = field + "[" + std::to_string(k) + "]";
-      if (py::isinstance<py::str>(item)) {
-        out.push_back({std::to_string(k + 1), utf8_of(item, where)});
-      } else if (py::isinstance<py::dict>(item)) {
-        const auto d = item.cast<py::dict>();
-        if (!d.contains("text"))
-          precis::raise("invalid_argument", "field '" + where + "' has no 'text'");
-        const std::string id =
-            d.contains("id") ? std::string(py::str(d["id"])) : std::to_string(k + 1);
-        out.push_back({id, utf8_of(d["text"], where + ".text")});
-      } else if (py::isinstance<py::tuple>(item) && py::len(item) == 2) {
-        const auto t = item.cast<py::tuple>();
-        out.push_back({std::string(py::str(t[0])), utf8_of(t[1], where + "[1]")});
-      } else {
-        utf8_of(item, where);  // raises, naming the type
-      }
-    }
-  } else {
-    utf8_of(value, field);  // raises
-  }
-  return out;
-}
+using precis_python::sources_of;
+using precis_python::utf8_of;
 
 // Options plus the structured-summary options, built once from keyword arguments.
 struct py_citation_options {

@@ -160,21 +160,16 @@ std::shared_ptr<pe::encoder> python_encoder(const std::string& id, std::size_t d
       });
 }
 
-// A list of str as UTF-8 strings. Lone surrogates are kept ("surrogatepass") so that they reach
-// precis' UTF-8 check and are reported with their record like any invalid text.
-// One str as UTF-8 (surrogates kept, see below); TypeError naming `name` otherwise.
+// One str as UTF-8 (lone surrogates kept: precis_python::encode_utf8); TypeError naming `name`
+// otherwise. The embedding API raises TypeError for wrong types, as numpy does.
 std::string utf8_of(const py::handle& item, const std::string& name) {
   if (!py::isinstance<py::str>(item)) {
-    throw py::type_error(name + " must be a str, not " +
-                         std::string(py::str(item.get_type().attr("__name__"))));
+    throw py::type_error(name + " must be a str, not " + precis_python::type_name(item));
   }
-  PyObject* bytes = PyUnicode_AsEncodedString(item.ptr(), "utf-8", "surrogatepass");
-  if (bytes == nullptr) throw py::error_already_set();
-  std::string out(PyBytes_AS_STRING(bytes), static_cast<std::size_t>(PyBytes_GET_SIZE(bytes)));
-  Py_DECREF(bytes);
-  return out;
+  return precis_python::encode_utf8(item);
 }
 
+// A list of str as UTF-8 strings (invalid text is reported with its row by the UTF-8 check).
 std::vector<std::string> strings(const py::handle& seq, const char* name) {
   if (py::isinstance<py::str>(seq) || !py::isinstance<py::sequence>(seq)) {
     throw py::type_error(std::string(name) + " must be a list of str, not " +

@@ -5,6 +5,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <array>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -26,57 +27,8 @@ namespace pt = precis::text;
 
 namespace {
 
-// A Python str as UTF-8 (lone surrogates kept so that the UTF-8 check names them); anything
-// else raises PrecisError naming `field`.
-std::string utf8_of(const py::handle& value, const std::string& field) {
-  if (!py::isinstance<py::str>(value)) {
-    precis::raise("invalid_argument", "field '" + field + "' must be a string, not " +
-                                          std::string(py::str(value.get_type().attr("__name__"))));
-  }
-  PyObject* bytes = PyUnicode_AsEncodedString(value.ptr(), "utf-8", "surrogatepass");
-  if (bytes == nullptr) throw py::error_already_set();
-  std::string out(PyBytes_AS_STRING(bytes), static_cast<std::size_t>(PyBytes_GET_SIZE(bytes)));
-  Py_DECREF(bytes);
-  return out;
-}
-
-// Sources: a str, a dict {id: text}, or a list of str / {"id", "text"} dicts / (id, text) pairs.
-std::vector<precis::source_doc> sources_of(const py::handle& value, const std::string& field) {
-  std::vector<precis::source_doc> out;
-  if (value.is_none()) return out;
-  if (py::isinstance<py::str>(value)) {
-    out.push_back({"1", utf8_of(value, field)});
-  } else if (py::isinstance<py::dict>(value)) {
-    for (const auto& item : value.cast<py::dict>()) {
-      const std::string id = py::str(item.first);
-      out.push_back({id, utf8_of(item.second, field + "." + id)});
-    }
-  } else if (py::isinstance<py::sequence>(value)) {
-    const auto seq = value.cast<py::sequence>();
-    for (std::size_t k = 0; k < seq.size(); ++k) {
-      const py::object item = seq[k];
-      const std::string where = field + "[" + std::to_string(k) + "]";
-      if (py::isinstance<py::str>(item)) {
-        out.push_back({std::to_string(k + 1), utf8_of(item, where)});
-      } else if (py::isinstance<py::dict>(item)) {
-        const auto d = item.cast<py::dict>();
-        if (!d.contains("text"))
-          precis::raise("invalid_argument", "field '" + where + "' has no 'text'");
-        const std::string id =
-            d.contains("id") ? std::string(py::str(d["id"])) : std::to_string(k + 1);
-        out.push_back({id, utf8_of(d["text"], where + ".text")});
-      } else if (py::isinstance<py::tuple>(item) && py::len(item) == 2) {
-        const auto t = item.cast<py::tuple>();
-        out.push_back({std::string(py::str(t[0])), utf8_of(t[1], where + "[1]")});
-      } else {
-        utf8_of(item, where);  // raises, naming the type
-      }
-    }
-  } else {
-    utf8_of(value, field);  // raises
-  }
-  return out;
-}
+using precis_python::sources_of;
+using precis_python::utf8_of;
 
 pm::grounded_options make_options(const std::string& stemmer, const std::string& stem_language,
                                   const std::string& filler_language,
@@ -148,6 +100,22 @@ py::list flag_names(std::uint32_t flags) {
   return out;
 }
 
+// A matched source sentence under five keys (id, index, begin, end, text); None under each when
+// `source` is -1 (no match).
+void put_source(py::dict& x, const std::array<const char*, 5>& keys,
+                const pm::detail::source_index& index, std::int64_t source, const std::string& id,
+                const pm::text_span& span) {
+  if (source < 0) {
+    for (const char* key : keys) x[key] = py::none();
+    return;
+  }
+  x[keys[0]] = id;
+  x[keys[1]] = source;
+  x[keys[2]] = span.begin;
+  x[keys[3]] = span.end;
+  x[keys[4]] = slice(index.source(static_cast<std::size_t>(source)).text(), span);
+}
+
 py::list sentences_to_list(const std::vector<pm::sentence_detail>& details,
                            std::string_view summary, const pm::detail::source_index& index) {
   py::list out;
@@ -159,35 +127,13 @@ py::list sentences_to_list(const std::vector<pm::sentence_detail>& details,
     x["support"] = d.support;
     x["lexical_support"] = d.lexical_support;
     x["salience"] = d.salience;
-    if (d.best_source >= 0) {
-      const auto s = static_cast<std::size_t>(d.best_source);
-      x["best_source"] = d.best_source_id;
-      x["best_source_index"] = d.best_source;
-      x["source_begin"] = d.source_span.begin;
-      x["source_end"] = d.source_span.end;
-      x["source_text"] = slice(index.source(s).text(), d.source_span);
-    } else {
-      x["best_source"] = py::none();
-      x["best_source_index"] = py::none();
-      x["source_begin"] = py::none();
-      x["source_end"] = py::none();
-      x["source_text"] = py::none();
-    }
+    put_source(x, {"best_source", "best_source_index", "source_begin", "source_end", "source_text"},
+               index, d.best_source, d.best_source_id, d.source_span);
     x["embedding_support"] = d.embedding_support;
-    if (d.embedding_source >= 0) {
-      const auto s = static_cast<std::size_t>(d.embedding_source);
-      x["embedding_source"] = d.embedding_source_id;
-      x["embedding_source_index"] = d.embedding_source;
-      x["embedding_source_begin"] = d.embedding_source_span.begin;
-      x["embedding_source_end"] = d.embedding_source_span.end;
-      x["embedding_source_text"] = slice(index.source(s).text(), d.embedding_source_span);
-    } else {
-      for (const char* key :
-           {"embedding_source", "embedding_source_index", "embedding_source_begin",
-            "embedding_source_end", "embedding_source_text"}) {
-        x[key] = py::none();
-      }
-    }
+    put_source(x,
+               {"embedding_source", "embedding_source_index", "embedding_source_begin",
+                "embedding_source_end", "embedding_source_text"},
+               index, d.embedding_source, d.embedding_source_id, d.embedding_source_span);
     x["redundant_with"] =
         d.redundant_with >= 0 ? py::object(py::int_(d.redundant_with)) : py::none();
     x["novel_bigram_ratio"] = d.novel_bigram_ratio;

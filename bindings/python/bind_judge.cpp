@@ -39,15 +39,10 @@ class code_point_index {
 // UnicodeEncodeError.
 std::string utf8_bytes(const py::handle& value) {
   if (!py::isinstance<py::str>(value)) {
-    throw precis::error(
-        "invalid_argument",
-        "expected a string, not " + std::string(py::str(value.get_type().attr("__name__"))));
+    throw precis::error("invalid_argument",
+                        "expected a string, not " + precis_python::type_name(value));
   }
-  PyObject* bytes = PyUnicode_AsEncodedString(value.ptr(), "utf-8", "surrogatepass");
-  if (bytes == nullptr) throw py::error_already_set();
-  std::string out(PyBytes_AS_STRING(bytes), static_cast<std::size_t>(PyBytes_GET_SIZE(bytes)));
-  Py_DECREF(bytes);
-  return out;
+  return precis_python::encode_utf8(value);
 }
 
 py::dict output_dict(const pj::json_output& r, std::string_view text) {

@@ -99,13 +99,10 @@ bool to_utf8(const py::handle& value, const std::string& field, std::string& out
              std::string& error) {
   if (!py::isinstance<py::str>(value)) {
     error = "[precis.invalid_argument] field '" + field + "' must be a string, not " +
-            std::string(py::str(value.get_type().attr("__name__")));
+            precis_python::type_name(value);
     return false;
   }
-  PyObject* bytes = PyUnicode_AsEncodedString(value.ptr(), "utf-8", "surrogatepass");
-  if (bytes == nullptr) throw py::error_already_set();
-  out.assign(PyBytes_AS_STRING(bytes), static_cast<std::size_t>(PyBytes_GET_SIZE(bytes)));
-  Py_DECREF(bytes);
+  out = precis_python::encode_utf8(value);
   return true;
 }
 
