@@ -527,16 +527,8 @@ conciseness_result grounded_scorer::conciseness(std::string_view summary) const 
 
 std::vector<grounded_scorer::batch_item> grounded_scorer::score_batch(
     std::span<const std::string> summaries, unsigned threads) const {
-  std::vector<batch_item> out(summaries.size());
-  precis::detail::parallel_for(summaries.size(), threads, [&](std::size_t i) {
-    try {
-      out[i].result = score(summaries[i]);
-    } catch (const error& e) {
-      out[i].error = "[precis." + e.code() + "] summary " + std::to_string(i) + ": " +
-                     std::string(e.message());
-    }
-  });
-  return out;
+  return precis::detail::score_each<batch_item>(
+      summaries, threads, [this](const std::string& summary) { return score(summary); });
 }
 
 grounded_result grounded(std::string_view summary, std::span<const source_doc> sources,

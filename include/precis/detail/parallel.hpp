@@ -9,8 +9,12 @@
 #include <cstddef>
 #include <exception>
 #include <mutex>
+#include <span>
+#include <string>
 #include <thread>
 #include <vector>
+
+#include "precis/error.hpp"
 
 namespace precis::detail {
 
@@ -54,6 +58,24 @@ void parallel_for(std::size_t n, unsigned threads, F&& f, std::size_t chunk = 16
   work();
   for (auto& th : pool) th.join();
   if (failure) std::rethrow_exception(failure);
+}
+
+/// A scorer's `score_batch`: `Item{score(summaries[i]), ""}` for every summary, on `threads`
+/// threads; a summary that fails keeps its row, with `error` = `[precis.<code>] summary <i>:
+/// <message>` and a default result. `Item` has members `result` and `error` (a std::string).
+template <class Item, class Score>
+std::vector<Item> score_each(std::span<const std::string> summaries, unsigned threads,
+                             const Score& score) {
+  std::vector<Item> out(summaries.size());
+  parallel_for(summaries.size(), threads, [&](std::size_t i) {
+    try {
+      out[i].result = score(summaries[i]);
+    } catch (const error& e) {
+      out[i].error = "[precis." + e.code() + "] summary " + std::to_string(i) + ": " +
+                     std::string(e.message());
+    }
+  });
+  return out;
 }
 
 }  // namespace precis::detail
