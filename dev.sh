@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # precis developer entry point. Every command installs what it needs on a fresh Debian 12 machine.
-#   ./dev.sh demo    score examples/data/articles.jsonl and print the summary table
+#   ./dev.sh demo    score examples/data/articles.jsonl and biographies.jsonl, print the tables
 #   ./dev.sh test    build, then run the GoogleTest suite (ctest) and the Python tests (pytest)
 #   ./dev.sh build   configure and build into build/
 #   ./dev.sh bench   run the C++ benchmarks and the Python throughput script
@@ -46,6 +46,12 @@ case "${1:-}" in
       --metrics rouge1,rouge2,rougeL,rougeLsum,bleu,chrf,relevance,faithfulness,conciseness \
       --output "$BUILD/demo-results.jsonl"
     echo "per-record results written to $BUILD/demo-results.jsonl"
+    echo
+    echo "biographies from posts, with cited sources (examples/data/biographies.jsonl):"
+    "$BUILD/src/cli/precis" score "$ROOT/examples/data/biographies.jsonl" --source-field sources \
+      --metrics relevance,faithfulness,conciseness,citations \
+      --output "$BUILD/demo-biographies.jsonl"
+    echo "per-record results written to $BUILD/demo-biographies.jsonl"
     ;;
   test)
     build

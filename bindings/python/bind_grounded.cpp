@@ -35,7 +35,8 @@ pm::grounded_options make_options(const std::string& stemmer, const std::string&
                                   const std::vector<std::string>& extra_fillers,
                                   std::optional<double> budget, const std::string& budget_unit,
                                   double support_threshold, double redundancy_threshold,
-                                  bool position_prior, const py::object& encoder,
+                                  bool position_prior, bool ignore_citations,
+                                  const py::object& encoder,
                                   const std::string& combine, double embedding_weight) {
   pm::grounded_options o;
   if (stemmer == "porter") {
@@ -67,6 +68,7 @@ pm::grounded_options make_options(const std::string& stemmer, const std::string&
   o.support_threshold = support_threshold;
   o.redundancy_threshold = redundancy_threshold;
   o.position_prior = position_prior;
+  o.ignore_citations = ignore_citations;
   if (!encoder.is_none()) o.encoder = encoder.cast<std::shared_ptr<precis::embed::encoder>>();
   if (combine == "max") {
     o.combine = pm::support_combination::max;
@@ -440,7 +442,7 @@ void bind_grounded(py::module_& m) {
   m.def("grounded_options", &make_options, py::arg("stemmer"), py::arg("stem_language"),
         py::arg("filler_language"), py::arg("extra_fillers"), py::arg("budget"),
         py::arg("budget_unit"), py::arg("support_threshold"), py::arg("redundancy_threshold"),
-        py::arg("position_prior"), py::arg("encoder"), py::arg("combine"),
+        py::arg("position_prior"), py::arg("ignore_citations"), py::arg("encoder"), py::arg("combine"),
         py::arg("embedding_weight"));
   py::class_<pm::grounded_scorer>(m, "GroundedScorer")
       .def(py::init([](const py::object& sources, const py::object& query,

@@ -13,6 +13,7 @@
 #include "precis/detail/parallel.hpp"
 #include "precis/embed/encoder.hpp"
 #include "precis/error.hpp"
+#include "precis/metrics/citations.hpp"
 #include "precis/metrics/detail/fragments.hpp"
 #include "precis/metrics/detail/source_index.hpp"
 #include "precis/metrics/embedding.hpp"
@@ -110,6 +111,13 @@ void check_options(const grounded_options& o) {
   }
 }
 
+// Whether `summary` can hold a citation marker or footnote of parse_citations at all: every
+// built-in form starts with '[', '(' or '【'. Saves the parse for the summaries without any.
+bool may_cite(std::string_view summary) {
+  return summary.find_first_of("[(") != std::string_view::npos ||
+         summary.find("\xE3\x80\x90") != std::string_view::npos;
+}
+
 text::analyze_options analysis_of(const grounded_options& o) {
   text::analyze_options a;
   a.stemmer = o.stemmer;
@@ -174,6 +182,12 @@ const grounded_options& grounded_scorer::options() const noexcept { return optio
 grounded_result grounded_scorer::score(std::string_view summary) const {
   const detail::source_index& index = *index_;
   text::validate_utf8(summary, "summary");
+  // Citation markers out (spaces in their bytes, so every offset below is one of the summary).
+  std::string masked;
+  if (options_.ignore_citations && may_cite(summary)) {
+    masked = parse_citations(summary).masked;
+    summary = masked;
+  }
   const auto sum = text::analyze(summary, index.analysis());
   const auto tokens = sum->tokens();
   const std::size_t n_tokens = tokens.size();

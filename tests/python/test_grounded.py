@@ -159,3 +159,15 @@ def test_sentence_details_as_a_table(summeval):
     assert empty["error"].iloc[0] is None
     bad = df[df["id"] == "bad"]
     assert bad["error"].iloc[0].startswith("[precis.invalid_utf8] record 17 (id 'bad'), source '1'")
+
+
+def test_citation_markers_are_not_content():
+    sources = {"post_1": "Maria works as a nurse.", "post_2": "Maria lives in Denver."}
+    cited = "Maria works as a nurse [1]. Maria lives in Denver [2]."
+    r = precis.faithfulness(cited, sources)
+    assert r["score"] == 1.0
+    assert all(not s["unsupported_numbers"] for s in r["sentences"])
+    assert r["sentences"][0]["text"] == "Maria works as a nurse [1]."
+    raw = precis.faithfulness(cited, sources, ignore_citations=False)
+    assert raw["score"] == 9 / 11
+    assert [s["unsupported_numbers"] for s in raw["sentences"]] == [[(24, 25, "1")], [(51, 52, "2")]]

@@ -27,7 +27,8 @@ def _grounded_options(stemmer: str = "porter", stem_language: str = "english",
                       filler_language: str = "en", extra_fillers: Sequence[str] = (),
                       budget: Optional[float] = None, budget_unit: str = "words",
                       support_threshold: float = 0.5, redundancy_threshold: float = 0.6,
-                      position_prior: bool = True, encoder: Any = None, combine: str = "max",
+                      position_prior: bool = True, ignore_citations: bool = True,
+                      encoder: Any = None, combine: str = "max",
                       embedding_weight: float = 0.5):
     if encoder is not None:
         from .embed import _as_encoder
@@ -35,7 +36,8 @@ def _grounded_options(stemmer: str = "porter", stem_language: str = "english",
         encoder = _as_encoder(encoder)
     return _core.grounded_options(stemmer, stem_language, filler_language, list(extra_fillers),
                                   budget, budget_unit, support_threshold, redundancy_threshold,
-                                  position_prior, encoder, combine, embedding_weight)
+                                  position_prior, ignore_citations, encoder, combine,
+                                  embedding_weight)
 
 
 class GroundedScorer:

@@ -13,6 +13,7 @@ class GroundedScorer:
                  extra_fillers: Sequence[str] = ..., budget: Optional[float] = ...,
                  budget_unit: str = ..., support_threshold: float = ...,
                  redundancy_threshold: float = ..., position_prior: bool = ...,
+                 ignore_citations: bool = ...,
                  encoder: Optional[Union[Encoder, Callable[[list[str]], Any]]] = ...,
                  combine: str = ..., embedding_weight: float = ...) -> None: ...
     def score(self, summary: str) -> dict[str, dict[str, Any]]: ...

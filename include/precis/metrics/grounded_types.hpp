@@ -54,6 +54,11 @@ struct grounded_options {
   double redundancy_threshold = 0.6;
   /// Weight source sentences by position (1/sqrt(1 + position)) in relevance salience.
   bool position_prior = true;
+  /// Citation markers (`[2]`, `[1-3]`, `【1†source】`, `(Source: post_3)`, ...) and a footnote
+  /// block at the end of the summary are not content: they are overwritten by spaces before the
+  /// summary is analyzed (byte offsets unchanged), so a marker's number is never an unsupported
+  /// number nor a novel word. The forms are those of `parse_citations` (docs/metrics/citations.md).
+  bool ignore_citations = true;
   /// Optional embedding support signal: when set, every source sentence is encoded once by the
   /// scorer and every summary sentence at scoring; a summary sentence's embedding support is
   /// max(0, cosine) with its best source sentence (`align_sentences` of embedding.hpp), combined
