@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "bindings.hpp"
@@ -23,7 +24,6 @@
 namespace py = pybind11;
 namespace pm = precis::metrics;
 namespace pj = precis::judge;
-namespace pt = precis::text;
 
 namespace {
 
@@ -63,16 +63,7 @@ py_citation_options make_options(const std::string& unit, std::size_t min_claim_
   o.support_threshold = support_threshold;
   o.min_quote_words = min_quote_words;
   o.word_order = word_order;
-  if (stemmer == "porter") {
-    o.stemmer = pt::stemmer_kind::porter_nltk;
-  } else if (stemmer == "snowball") {
-    o.stemmer = pt::stemmer_kind::snowball;
-  } else if (stemmer == "none") {
-    o.stemmer = pt::stemmer_kind::none;
-  } else {
-    precis::raise("invalid_argument",
-                  "unknown stemmer '" + stemmer + "' (expected porter, snowball or none)");
-  }
+  o.stemmer = precis_python::stemmer_of(stemmer);
   o.stem_language = stem_language;
   if (!encoder.is_none()) o.encoder = encoder.cast<std::shared_ptr<precis::embed::encoder>>();
   if (judge == "lexical") {
@@ -238,6 +229,30 @@ pm::citation_result score_text(const py_citation_scorer& s, const std::string& t
 }
 
 // Columns of many results; a failed record has NaN values and its error.
+// Every summary scored on `threads` threads without the GIL; a failed one keeps its row, with
+// `[precis.<code>] summary <i>: ...` in `errors` (detail::score_each).
+std::pair<std::vector<pm::citation_result>, std::vector<std::string>> score_all(
+    const py_citation_scorer& s, const std::vector<std::string>& summaries, bool structured,
+    unsigned threads) {
+  struct item {
+    pm::citation_result result;
+    std::string error;
+  };
+  std::vector<item> items;
+  {
+    py::gil_scoped_release release;
+    items = precis::detail::score_each<item>(
+        summaries, threads,
+        [&](const std::string& summary) { return score_text(s, summary, structured); });
+  }
+  std::pair<std::vector<pm::citation_result>, std::vector<std::string>> out;
+  for (auto& x : items) {
+    out.first.push_back(std::move(x.result));
+    out.second.push_back(std::move(x.error));
+  }
+  return out;
+}
+
 py::tuple columns_of(const std::vector<pm::citation_result>& results,
                      const std::vector<std::string>& errors) {
   const auto columns = pm::citation_columns();
@@ -360,19 +375,7 @@ void bind_citations(py::module_& m) {
           "score_batch",
           [](const py_citation_scorer& s, const std::vector<std::string>& summaries,
              bool structured, unsigned threads) {
-            std::vector<pm::citation_result> results(summaries.size());
-            std::vector<std::string> errors(summaries.size());
-            {
-              py::gil_scoped_release release;
-              precis::detail::parallel_for(summaries.size(), threads, [&](std::size_t i) {
-                try {
-                  results[i] = score_text(s, summaries[i], structured);
-                } catch (const precis::error& e) {
-                  errors[i] = "[precis." + e.code() + "] summary " + std::to_string(i) + ": " +
-                              std::string(e.message());
-                }
-              });
-            }
+            const auto [results, errors] = score_all(s, summaries, structured, threads);
             return columns_of(results, errors);
           },
           py::arg("summaries"), py::arg("structured"), py::arg("threads"))
@@ -380,19 +383,7 @@ void bind_citations(py::module_& m) {
           "details_batch",
           [](const py_citation_scorer& s, const std::vector<std::string>& summaries,
              bool structured, unsigned threads) {
-            std::vector<pm::citation_result> results(summaries.size());
-            std::vector<std::string> errors(summaries.size());
-            {
-              py::gil_scoped_release release;
-              precis::detail::parallel_for(summaries.size(), threads, [&](std::size_t i) {
-                try {
-                  results[i] = score_text(s, summaries[i], structured);
-                } catch (const precis::error& e) {
-                  errors[i] = "[precis." + e.code() + "] summary " + std::to_string(i) + ": " +
-                              std::string(e.message());
-                }
-              });
-            }
+            const auto [results, errors] = score_all(s, summaries, structured, threads);
             py::list out;
             for (std::size_t i = 0; i < results.size(); ++i) {
               out.append(errors[i].empty()

@@ -23,7 +23,6 @@
 
 namespace py = pybind11;
 namespace pm = precis::metrics;
-namespace pt = precis::text;
 
 namespace {
 
@@ -39,16 +38,7 @@ pm::grounded_options make_options(const std::string& stemmer, const std::string&
                                   const py::object& encoder,
                                   const std::string& combine, double embedding_weight) {
   pm::grounded_options o;
-  if (stemmer == "porter") {
-    o.stemmer = pt::stemmer_kind::porter_nltk;
-  } else if (stemmer == "snowball") {
-    o.stemmer = pt::stemmer_kind::snowball;
-  } else if (stemmer == "none") {
-    o.stemmer = pt::stemmer_kind::none;
-  } else {
-    precis::raise("invalid_argument",
-                  "unknown stemmer '" + stemmer + "' (expected porter, snowball or none)");
-  }
+  o.stemmer = precis_python::stemmer_of(stemmer);
   o.stem_language = stem_language;
   o.filler_language = filler_language;
   o.extra_fillers = extra_fillers;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "precis/record.hpp"
+#include "precis/text/analyzed_text.hpp"
 
 namespace precis_python {
 // Conversions shared by the bind_<area>.cpp files (convert.cpp).
@@ -24,6 +25,9 @@ std::string utf8_of(const pybind11::handle& value, const std::string& field);
 /// {"id", "text"} dicts or (id, text) pairs. Errors name `field` and the item.
 std::vector<precis::source_doc> sources_of(const pybind11::handle& value,
                                            const std::string& field);
+/// `stemmer=` of the source-grounded and citation metrics: "porter" (NLTK-identical),
+/// "snowball" or "none"; anything else raises `[precis.invalid_argument]`.
+precis::text::stemmer_kind stemmer_of(const std::string& name);
 
 
 void bind_grounded(pybind11::module_& m);  // bind_grounded.cpp

@@ -69,4 +69,12 @@ std::vector<precis::source_doc> sources_of(const py::handle& value, const std::s
   return out;
 }
 
+precis::text::stemmer_kind stemmer_of(const std::string& name) {
+  if (name == "porter") return precis::text::stemmer_kind::porter_nltk;
+  if (name == "snowball") return precis::text::stemmer_kind::snowball;
+  if (name == "none") return precis::text::stemmer_kind::none;
+  precis::raise("invalid_argument",
+                "unknown stemmer '" + name + "' (expected porter, snowball or none)");
+}
+
 }  // namespace precis_python
