@@ -130,17 +130,9 @@ def citation_batch(records: Optional[Iterable[Mapping[str, Any]]] = None, *,
     ``sources``. ``structured=True`` reads every summary as JSON. Returns a ``ScoreTable`` (``id``,
     the ``citation_*`` columns, ``error``); ``pandas.DataFrame(table)`` is one call.
     """
-    from . import ScoreTable
-    from .grounded import _columns
+    from .grounded import _columns, _table
 
     summaries, sources, _, ids = _columns(records, summaries, sources, None, ids, summary_field,
                                           sources_field, "query", id_field)
-    rid, columns, values, errors = _core.citation_batch(
-        summaries, sources, ids, _citation_options(**options), structured, threads)
-    table = ScoreTable()
-    table["id"] = rid
-    for k, name in enumerate(columns):
-        table[name] = values[:, k]
-    table["error"] = errors
-    table.corpus = {}
-    return table
+    return _table(*_core.citation_batch(summaries, sources, ids, _citation_options(**options),
+                                        structured, threads))

@@ -106,6 +106,19 @@ def filler_phrases(language: str = "en") -> list:
     return _core.filler_phrases(language)
 
 
+def _table(rid, columns, values, errors):
+    """A batch's (ids, column names, values matrix, errors) as a ScoreTable, one row per record."""
+    from . import ScoreTable
+
+    table = ScoreTable()
+    table["id"] = rid
+    for k, name in enumerate(columns):
+        table[name] = values[:, k]
+    table["error"] = errors
+    table.corpus = {}
+    return table
+
+
 def _columns(records, summaries, sources, queries, ids, summary_field, sources_field,
              query_field, id_field):
     from . import PrecisError
@@ -169,17 +182,8 @@ def grounded_batch(records: Optional[Iterable[Mapping[str, Any]]] = None, *,
     Records with the same sources share one prepared scorer. Returns a ``ScoreTable`` (a dict of
     columns: ``id``, the metric columns, ``error``); ``pandas.DataFrame(table)`` is one call.
     """
-    from . import ScoreTable
-
     summaries, sources, queries, ids = _columns(records, summaries, sources, queries, ids,
                                                 summary_field, sources_field, query_field,
                                                 id_field)
-    rid, columns, values, errors = _core.grounded_batch(
-        summaries, sources, queries, ids, list(metrics), _grounded_options(**options), threads)
-    table = ScoreTable()
-    table["id"] = rid
-    for k, name in enumerate(columns):
-        table[name] = values[:, k]
-    table["error"] = errors
-    table.corpus = {}
-    return table
+    return _table(*_core.grounded_batch(summaries, sources, queries, ids, list(metrics),
+                                         _grounded_options(**options), threads))
