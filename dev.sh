@@ -15,7 +15,8 @@ JOBS=${PRECIS_JOBS:-$(nproc)}
 PACKAGES=(cmake ninja-build g++ googletest libgtest-dev libbenchmark-dev libicu-dev python3-dev
   libeigen3-dev nlohmann-json3-dev libboost-locale-dev pybind11-dev python3-pybind11
   libstemmer-dev libcli11-dev python3-numpy python3-pytest python3-pandas python3-pip
-  python3-venv python3-setuptools libsqlite3-dev)
+  python3-venv python3-setuptools libsqlite3-dev python3-nbclient python3-nbformat
+  python3-ipykernel python3-distributed)
 
 deps() {
   local missing=()
