@@ -8,6 +8,7 @@
 
 #include "precis/detail/parallel.hpp"
 #include "precis/error.hpp"
+#include "precis/judge/structured_citations.hpp"
 #include "precis/text/utf8.hpp"
 
 namespace precis {
@@ -226,7 +227,11 @@ score_table score_records(std::span<const record> records, const score_options& 
         c += grounded_width;
       }
       if (p.citations) {
-        metrics::citation_values(citation_scorers[group_of[i]]->score(r.summary), row + c);
+        const auto& scorer = *citation_scorers[group_of[i]];
+        metrics::citation_values(r.structured || looks_structured(r.summary)
+                                     ? judge::score_structured(scorer, r.summary)
+                                     : scorer.score(r.summary),
+                                 row + c);
       }
       stats[i] = s;
     } catch (const error& e) {

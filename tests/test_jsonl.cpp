@@ -74,3 +74,21 @@ TEST(Jsonl, CustomAndNestedFieldNames) {
 TEST(Jsonl, MissingFileIsAnIoError) {
   EXPECT_THROW(precis::io::read_jsonl_file("/nonexistent/x.jsonl"), precis::error);
 }
+
+TEST(Jsonl, StructuredSummaryObjectsAreKeptAsJsonText) {
+  std::istringstream in(
+      R"({"summary": {"job": {"value": "nurse", "sources": ["p1"]}}, "source": "x"})"
+      "\n"
+      R"({"summary": "She is a nurse [1].", "source": "x"})"
+      "\n");
+  const auto got = read_jsonl(in);
+  ASSERT_TRUE(got.errors.empty());
+  ASSERT_EQ(got.records.size(), 2U);
+  EXPECT_TRUE(got.records[0].structured);
+  EXPECT_EQ(got.records[0].summary, R"({"job":{"sources":["p1"],"value":"nurse"}})");
+  EXPECT_FALSE(got.records[1].structured);
+  EXPECT_TRUE(precis::looks_structured(" \n{\"a\": 1}"));
+  EXPECT_TRUE(precis::looks_structured("```json\n{}\n```"));
+  EXPECT_FALSE(precis::looks_structured("She is a nurse {sic}."));
+  EXPECT_FALSE(precis::looks_structured("   "));
+}

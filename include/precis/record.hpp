@@ -5,6 +5,7 @@
 /// *reference* (a gold summary), *query* (an optional instruction).
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace precis {
@@ -23,6 +24,19 @@ struct record {
   std::vector<std::string> references;  ///< gold summaries (may be empty)
   std::vector<source_doc> sources;      ///< what the summary summarizes (may be empty)
   std::string query;                    ///< optional instruction or question
+  /// The summary is a structured summary (JSON whose fields carry their sources): the citation
+  /// metrics read its claims from the fields. Set by the JSONL reader when the summary field holds
+  /// a JSON object or array (kept as its JSON text); see also `looks_structured`.
+  bool structured = false;
 };
+
+/// Whether a summary given as text is a structured (JSON) summary for the citation metrics: its
+/// first non-space character is `{`, or it opens with a code fence (```), as LLMs write JSON.
+/// Prose never starts so; `score_records` reads such summaries with `judge::score_structured`.
+[[nodiscard]] inline bool looks_structured(std::string_view summary) noexcept {
+  const auto first = summary.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return false;
+  return summary[first] == '{' || summary.substr(first, 3) == "```";
+}
 
 }  // namespace precis

@@ -55,7 +55,12 @@ record to_record(const json& line, const jsonl_fields& fields, std::size_t line_
   }
   const json* summary = find_field(line, fields.summary);
   if (summary == nullptr) bad_field(fields.summary, "is missing");
-  r.summary = as_string(*summary, fields.summary);
+  if (summary->is_object() || summary->is_array()) {  // a structured summary, kept as JSON text
+    r.summary = summary->dump();
+    r.structured = true;
+  } else {
+    r.summary = as_string(*summary, fields.summary);
+  }
 
   if (const json* refs = find_field(line, fields.references); refs != nullptr && !refs->is_null()) {
     if (refs->is_string()) {

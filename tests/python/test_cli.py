@@ -69,3 +69,24 @@ def test_citation_metrics_on_biographies(tmp_path):
         assert row["citation_supported_claims"] == expected["supported_claims"]
         assert row["citation_misattributed_claims"] == expected["misattributed_claims"]
     assert "citation_coverage" in proc.stderr
+
+
+def test_structured_summaries_as_json_text_or_objects(tmp_path):
+    # JSON-form biographies: the summary as JSON text (read as structured because it starts with
+    # "{"), and the same summary as a JSON object in the record; both give the expected verdicts.
+    data = ROOT / "examples" / "data" / "biographies.jsonl"
+    rows = [json.loads(l) for l in data.read_text().splitlines()]
+    json_rows = [r for r in rows if r["format"] == "json"][:12]
+    as_objects = [dict(r, summary=json.loads(r["summary"])) for r in json_rows]
+    path = tmp_path / "structured.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in json_rows + as_objects) + "\n")
+    proc = run("score", str(path), "-m", "citations", "--source-field", "sources", "-o", "-")
+    assert proc.returncode == 0, proc.stderr
+    out = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert len(out) == 24
+    for r, row in zip(json_rows + json_rows, out):
+        expected = r["expected"]
+        assert row["citation_claims"] == expected["claims"]
+        assert row["citation_cited_claims"] == expected["cited_claims"]
+        assert row["citation_valid_citations"] == expected["valid_citations"]
+        assert row["citation_supported_claims"] == expected["supported_claims"]
