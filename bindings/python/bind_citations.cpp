@@ -125,6 +125,20 @@ std::shared_ptr<py_citation_scorer> make_scorer(std::vector<precis::source_doc> 
   return s;
 }
 
+// Citation markers as dicts {key, style, begin, end} (bytes of the whole marker).
+py::list refs_to_list(const std::vector<pm::citation_ref>& refs) {
+  py::list out;
+  for (const auto& ref : refs) {
+    py::dict m;
+    m["key"] = ref.key;
+    m["style"] = std::string(pm::citation_style_name(ref.style));
+    m["begin"] = ref.span.begin;
+    m["end"] = ref.span.end;
+    out.append(m);
+  }
+  return out;
+}
+
 py::list strings(const std::vector<std::string>& v) {
   py::list out;
   for (const auto& s : v) out.append(s);
@@ -169,16 +183,7 @@ py::dict to_dict(const pm::citation_result& r, std::string_view summary) {
       x["begin"] = py::none();
       x["end"] = py::none();
     }
-    py::list refs;
-    for (const auto& ref : c.citations) {
-      py::dict m;
-      m["key"] = ref.key;
-      m["style"] = std::string(pm::citation_style_name(ref.style));
-      m["begin"] = ref.span.begin;
-      m["end"] = ref.span.end;
-      refs.append(m);
-    }
-    x["citations"] = refs;
+    x["citations"] = refs_to_list(c.citations);
     x["cited"] = strings(c.cited);
     x["dangling"] = strings(c.dangling);
     x["support"] = c.support;
@@ -448,15 +453,7 @@ void bind_citations(py::module_& m) {
       [](const py::object& summary) {
         const std::string text = utf8_of(summary, "summary");
         const auto p = pm::parse_citations(text);
-        py::list markers;
-        for (const auto& ref : p.markers) {
-          py::dict m2;
-          m2["key"] = ref.key;
-          m2["style"] = std::string(pm::citation_style_name(ref.style));
-          m2["begin"] = ref.span.begin;
-          m2["end"] = ref.span.end;
-          markers.append(m2);
-        }
+        const py::list markers = refs_to_list(p.markers);
         py::list notes;
         for (const auto& f : p.footnotes) {
           py::dict x;
