@@ -139,6 +139,20 @@ py::list refs_to_list(const std::vector<pm::citation_ref>& refs) {
   return out;
 }
 
+// Footnote lines as dicts {key, text, begin, end} (bytes of the line).
+py::list footnotes_to_list(const std::vector<pm::citation_footnote>& footnotes) {
+  py::list out;
+  for (const auto& f : footnotes) {
+    py::dict x;
+    x["key"] = f.key;
+    x["text"] = f.text;
+    x["begin"] = f.span.begin;
+    x["end"] = f.span.end;
+    out.append(x);
+  }
+  return out;
+}
+
 py::list strings(const std::vector<std::string>& v) {
   py::list out;
   for (const auto& s : v) out.append(s);
@@ -214,16 +228,7 @@ py::dict to_dict(const pm::citation_result& r, std::string_view summary) {
     quotes.append(x);
   }
   d["quote_details"] = quotes;
-  py::list notes;
-  for (const auto& f : r.footnotes) {
-    py::dict x;
-    x["key"] = f.key;
-    x["text"] = f.text;
-    x["begin"] = f.span.begin;
-    x["end"] = f.span.end;
-    notes.append(x);
-  }
-  d["footnotes"] = notes;
+  d["footnotes"] = footnotes_to_list(r.footnotes);
   return d;
 }
 
@@ -454,18 +459,9 @@ void bind_citations(py::module_& m) {
         const std::string text = utf8_of(summary, "summary");
         const auto p = pm::parse_citations(text);
         const py::list markers = refs_to_list(p.markers);
-        py::list notes;
-        for (const auto& f : p.footnotes) {
-          py::dict x;
-          x["key"] = f.key;
-          x["text"] = f.text;
-          x["begin"] = f.span.begin;
-          x["end"] = f.span.end;
-          notes.append(x);
-        }
         py::dict d;
         d["markers"] = markers;
-        d["footnotes"] = notes;
+        d["footnotes"] = footnotes_to_list(p.footnotes);
         d["body_end"] = p.body_end;
         return d;
       },
