@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -112,4 +116,65 @@ TEST(Sentences, RejectsInvalidUtf8) {
   } catch (const precis::error& e) {
     EXPECT_STREQ(e.what(), "[precis.invalid_utf8] text: invalid UTF-8 at byte 4");
   }
+}
+
+// The fast break search (ICU asked only after terminators and separators) against ICU stepping
+// over every character, on seeded random texts built from the pieces sentence rules look at.
+TEST(Sentences, CandidateSkipMatchesFullIcuScan) {
+  const std::vector<std::string> pieces = {
+      "word",  "Word",   "WORD", "e.g.", "Mr.",  "U.S.",   "3.5",   "1973", " ",      " ",
+      "  ",    ". ",     ".",    "!",    "?",    "...",    "?!",    "\n",   "\n\n",   "\r\n",
+      "\t",    "\"",     "'",    ")",    "(",    "]",      ",",     ";",    ":",      "-",
+      "\u3002", "\uff01", "\uff1f", "\u2026", "\u2029", "\u0085", "\u2028", "\u2019", "\u201d",
+      "\u00df", "Stra\u00dfe", "\u4e2d\u6587", "\u0661", "\U0001F600", "\u00a0", "\u0964",
+      "\ufe52", "\uff0e", "\u2024", "a", "I", "x.y", "\f", "\v", "\u00bb", "\u00ab"};
+  std::vector<std::string> ascii;
+  for (const auto& p : pieces) {
+    if (std::all_of(p.begin(), p.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
+      ascii.push_back(p);
+  }
+  std::mt19937 rng(2026);
+  std::size_t ascii_texts = 0;
+  for (int round = 0; round < 60000; ++round) {
+    std::string s;
+    const int n = 1 + static_cast<int>(rng() % 40);
+    for (int k = 0; k < n; ++k) {
+      switch (round % 3) {
+        case 0: s += pieces[rng() % pieces.size()]; break;      // any script
+        case 1: s += ascii[rng() % ascii.size()]; break;        // ASCII pieces
+        default: s += static_cast<char>(1 + rng() % 127); break;  // any ASCII byte but NUL
+      }
+    }
+    if (std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
+      ++ascii_texts;
+    ASSERT_EQ(pt::detail::icu_sentence_breaks(s, true), pt::detail::icu_sentence_breaks(s, false))
+        << "text: " << s;
+  }
+  EXPECT_GT(ascii_texts, 40000u);  // the fast path was exercised
+}
+
+// The same on real text: SummEval articles and summaries, ExpertQA answers and web evidence.
+TEST(Sentences, CandidateSkipMatchesFullIcuScanOnRealText) {
+  std::size_t checked = 0;
+  auto check = [&](const std::string& text) {
+    ASSERT_EQ(pt::detail::icu_sentence_breaks(text, true),
+              pt::detail::icu_sentence_breaks(text, false))
+        << "text: " << text.substr(0, 200);
+    ++checked;
+  };
+  for (const char* file : {"/summeval-dev.jsonl", "/expertqa-dev.jsonl"}) {
+    std::ifstream in(std::string(PRECIS_DATA_DIR) + file);
+    ASSERT_TRUE(in) << "missing fixture " << file;
+    std::string line;
+    while (std::getline(in, line)) {
+      const auto j = nlohmann::json::parse(line);
+      for (const char* field : {"source", "summary", "answer", "claim"}) {
+        if (j.contains(field)) check(j.at(field).get<std::string>());
+      }
+      if (j.contains("evidence")) {
+        for (const auto& e : j.at("evidence")) check(e.at("text").get<std::string>());
+      }
+    }
+  }
+  EXPECT_GT(checked, 5000u);
 }

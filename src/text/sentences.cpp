@@ -218,9 +218,153 @@ bool is_space_at(const std::uint8_t* p, std::size_t i, std::size_t* next) {
   return u_isUWhiteSpace(c) || u_charType(c) == U_CONTROL_CHAR;
 }
 
+bool is_ascii(std::string_view s) noexcept {
+  unsigned char high = 0;
+  for (const char c : s) high = static_cast<unsigned char>(high | static_cast<unsigned char>(c));
+  return high < 0x80;
+}
+
+// UAX #29 sentence breaks of an all-ASCII text, without ICU's per-character state machine.
+// Each byte's Sentence_Break class is read from ICU's property data once; the rules are UAX #29's
+// (SB3-SB11; SB5 has nothing to skip in ASCII). test_sentences compares the result with ICU's
+// own iteration on random and real text.
+class ascii_sentence_rules {
+ public:
+  ascii_sentence_rules() {
+    for (int c = 0; c < 128; ++c) {
+      switch (u_getIntPropertyValue(c, UCHAR_SENTENCE_BREAK)) {
+        case U_SB_CR: cls_[c] = k_cr; break;
+        case U_SB_LF: cls_[c] = k_lf; break;
+        case U_SB_SEP: cls_[c] = k_sep; break;
+        case U_SB_SP: cls_[c] = k_sp; break;
+        case U_SB_LOWER: cls_[c] = k_lower; break;
+        case U_SB_UPPER: cls_[c] = k_upper; break;
+        case U_SB_OLETTER: cls_[c] = k_oletter; break;
+        case U_SB_NUMERIC: cls_[c] = k_numeric; break;
+        case U_SB_ATERM: cls_[c] = k_aterm; break;
+        case U_SB_STERM: cls_[c] = k_sterm; break;
+        case U_SB_CLOSE: cls_[c] = k_close; break;
+        case U_SB_SCONTINUE: cls_[c] = k_scontinue; break;
+        case U_SB_EXTEND:
+        case U_SB_FORMAT: cls_[c] = k_extend; break;
+        default: cls_[c] = k_other; break;
+      }
+    }
+  }
+
+  // False when a byte's class is one the scan does not model (Extend or Format in ASCII, which
+  // Unicode does not assign): the caller then uses ICU.
+  bool usable() const noexcept {
+    for (const auto c : cls_) {
+      if (c == k_extend) return false;
+    }
+    return true;
+  }
+
+  void breaks(std::string_view s, std::vector<std::size_t>& out) const {
+    const std::size_t n = s.size();
+    auto cls = [&](std::size_t i) { return cls_[static_cast<unsigned char>(s[i])]; };
+    auto para_sep = [](std::uint8_t c) { return c == k_cr || c == k_lf || c == k_sep; };
+    auto sa_term = [](std::uint8_t c) { return c == k_aterm || c == k_sterm; };
+    auto add = [&](std::size_t b) {
+      if (b < n) out.push_back(b);
+    };
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint8_t c = cls(i);
+      if (c == k_cr) {  // SB3 CR x LF, SB4 ParaSep /
+        if (i + 1 < n && cls(i + 1) == k_lf) ++i;
+        add(i + 1);
+        continue;
+      }
+      if (c == k_lf || c == k_sep) {
+        add(i + 1);
+        continue;
+      }
+      if (!sa_term(c)) continue;
+      if (i + 1 < n && c == k_aterm) {
+        const std::uint8_t next = cls(i + 1);
+        if (next == k_numeric) continue;  // SB6 ATerm x Numeric
+        if (next == k_upper && i > 0 && (cls(i - 1) == k_upper || cls(i - 1) == k_lower)) {
+          continue;  // SB7 (Upper | Lower) ATerm x Upper
+        }
+      }
+      std::size_t k = i + 1;
+      while (k < n && cls(k) == k_close) ++k;  // SB9
+      while (k < n && cls(k) == k_sp) ++k;     // SB10
+      if (k >= n) break;                       // the end of the text
+      const std::uint8_t at = cls(k);
+      if (para_sep(at)) {  // SB9/SB10 keep the separator, SB11 breaks after it
+        if (at == k_cr && k + 1 < n && cls(k + 1) == k_lf) ++k;
+        add(k + 1);
+        i = k;
+        continue;
+      }
+      if (at == k_scontinue || sa_term(at)) {  // SB8a
+        i = k - 1;
+        continue;
+      }
+      if (c == k_aterm) {  // SB8: ATerm Close* Sp* x (not letter, ParaSep, SATerm)* Lower
+        std::size_t j = k;
+        while (j < n) {
+          const std::uint8_t x = cls(j);
+          if (x == k_oletter || x == k_upper || x == k_lower || para_sep(x) || sa_term(x)) break;
+          ++j;
+        }
+        if (j < n && cls(j) == k_lower) {
+          i = k - 1;
+          continue;
+        }
+      }
+      add(k);  // SB11
+      i = k - 1;
+    }
+  }
+
+ private:
+  enum : std::uint8_t {
+    k_other, k_cr, k_lf, k_sep, k_sp, k_lower, k_upper, k_oletter, k_numeric, k_aterm,
+    k_sterm, k_close, k_scontinue, k_extend
+  };
+  std::uint8_t cls_[128] = {};
+};
+
+const ascii_sentence_rules* ascii_rules() {
+  static const ascii_sentence_rules rules;
+  static const bool usable = rules.usable();
+  return usable ? &rules : nullptr;
+}
+
 }  // namespace
 
 namespace detail {
+
+std::vector<std::size_t> icu_sentence_breaks(std::string_view s, bool ascii_fast_path) {
+  std::vector<std::size_t> out;
+  if (s.empty()) return out;
+  if (ascii_fast_path) {
+    const auto* rules = ascii_rules();
+    if (rules != nullptr && is_ascii(s)) {
+      rules->breaks(s, out);
+      return out;
+    }
+  }
+  UErrorCode status = U_ZERO_ERROR;
+  UText ut = UTEXT_INITIALIZER;
+  utext_openUTF8(&ut, s.data(), static_cast<int64_t>(s.size()), &status);
+  icu::BreakIterator& it = sentence_iterator();
+  it.setText(&ut, status);
+  if (U_FAILURE(status)) {
+    utext_close(&ut);
+    raise("icu_error", std::string("ICU sentence break iterator: ") + u_errorName(status));
+  }
+  for (std::int32_t b = it.next(); b != icu::BreakIterator::DONE; b = it.next()) {
+    const auto pos = static_cast<std::size_t>(b);
+    if (pos >= s.size()) break;
+    out.push_back(pos);
+  }
+  utext_close(&ut);
+  return out;
+}
 
 std::vector<sentence_span> split_sentences_unchecked(std::string_view s,
                                                      const sentence_options& options) {
@@ -234,22 +378,10 @@ std::vector<sentence_span> split_sentences_unchecked(std::string_view s,
     view = softened;
   }
 
-  UErrorCode status = U_ZERO_ERROR;
-  UText ut = UTEXT_INITIALIZER;
-  utext_openUTF8(&ut, view.data(), static_cast<int64_t>(view.size()), &status);
-  icu::BreakIterator& it = sentence_iterator();
-  it.setText(&ut, status);
-  if (U_FAILURE(status)) {
-    utext_close(&ut);
-    raise("icu_error", std::string("ICU sentence break iterator: ") + u_errorName(status));
-  }
   std::vector<std::size_t> bounds{0};
-  for (std::int32_t b = it.next(); b != icu::BreakIterator::DONE; b = it.next()) {
-    const auto pos = static_cast<std::size_t>(b);
-    if (pos >= view.size()) break;
+  for (const std::size_t pos : icu_sentence_breaks(view, true)) {
     if (!suppress_break(view, bounds.back(), pos)) bounds.push_back(pos);
   }
-  utext_close(&ut);
   bounds.push_back(view.size());
 
   const auto* p = reinterpret_cast<const std::uint8_t*>(s.data());

@@ -4,6 +4,7 @@
 /// abbreviation handling ("Mr.", "e.g.", "U.S.", "Jan.", initials as in "J. R. R. Tolkien") and
 /// newline handling. See docs/text.md ("Sentences").
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,11 @@ struct sentence_options {
                                                          const sentence_options& options = {});
 
 namespace detail {
+/// UAX #29 sentence breaks of `valid_utf8` as ICU finds them (byte offsets, 0 and the end
+/// excluded), before the abbreviation pass. With `ascii_fast_path` an all-ASCII text is scanned by
+/// precis' own implementation of the rules (several times faster); without, ICU steps over every
+/// character (the reference the tests compare against). Both give the same breaks.
+std::vector<std::size_t> icu_sentence_breaks(std::string_view valid_utf8, bool ascii_fast_path);
 /// Same as `split_sentences` without validation.
 std::vector<sentence_span> split_sentences_unchecked(std::string_view valid_utf8,
                                                      const sentence_options& options);
