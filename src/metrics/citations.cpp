@@ -346,20 +346,22 @@ std::vector<std::regex> compile_patterns(const std::vector<std::string>& pattern
 
 // Display text of a claim: white space runs collapsed, no space before closing punctuation.
 std::string clean_text(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
+  // Never longer than `s`: a space is written only where white space was.
+  std::string out(s.size(), '\0');
+  std::size_t w = 0;
   bool space = false;
   for (const char c : s) {
     if (is_space(c)) {
-      space = !out.empty();
+      space = w > 0;
       continue;
     }
     const bool closing =
         c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == ')';
-    if (space && !closing) out.push_back(' ');
+    if (space && !closing) out[w++] = ' ';
     space = false;
-    out.push_back(c);
+    out[w++] = c;
   }
+  out.resize(w);
   return out;
 }
 
@@ -426,12 +428,12 @@ struct citation_scorer::impl {
   std::vector<std::vector<std::uint32_t>> sentence_stems;  // per index sentence: sorted stems
   std::vector<std::regex> patterns;
   embed::row_matrix sentence_vectors;  // unit rows, one per index sentence (embedding judge)
-  // Stemming once per scorer instead of once per summary: every source type's global stem, and
-  // every global stem by its text (porter_nltk and none only; Snowball goes through analyze).
+  // Stemming once per scorer instead of once per summary: every global type's global stem
+  // (porter_nltk and none only; Snowball goes through analyze). Types and stems are looked up in
+  // the index's global vocabularies.
   bool fast_stems = false;
   text::analyze_options fast_analysis;
-  detail::string_ids type_stem, stem_id;
-  detail::string_ids type_id;  // every source type's global type id (quotes)
+  std::vector<std::uint32_t> type_stem;  // global type id -> global stem id
   std::vector<std::vector<std::uint64_t>> source_bigrams;  // per source: sorted stem bigrams
 
   bool is_id(std::string_view key) const { return by_id.find(key) != by_id.end(); }
@@ -504,10 +506,12 @@ struct citation_scorer::impl {
     keys.resize(types.size());
     std::vector<std::string> unseen;
     std::string stem;
+    const auto& global_types = index->types();
+    const auto& global_stems = index->stems();
     for (std::uint32_t t = 0; t < types.size(); ++t) {
       const std::string_view type = types[t];
-      if (const auto it = type_stem.find(type); it != type_stem.end()) {
-        keys[t] = it->second;
+      if (const auto g = global_types.find(type)) {
+        keys[t] = type_stem[*g];
         continue;
       }
       if (options.stemmer == text::stemmer_kind::porter_nltk &&
@@ -516,8 +520,8 @@ struct citation_scorer::impl {
       } else {
         stem.assign(type);
       }
-      if (const auto it = stem_id.find(stem); it != stem_id.end()) {
-        keys[t] = it->second;
+      if (const auto g = global_stems.find(stem)) {
+        keys[t] = *g;
         continue;
       }
       auto at = std::find(unseen.begin(), unseen.end(), stem);
@@ -643,17 +647,12 @@ citation_scorer::citation_scorer(std::span<const source_doc> sources,
     const auto tmap = index.map_types(a);
     const auto smap = index.map_stems(a);
     if (p->fast_stems) {
+      p->type_stem.resize(index.types().size(), text::no_id);
       for (std::uint32_t t = 0; t < a.types().size(); ++t) {
-        p->type_stem.emplace(std::string(a.types()[t]), smap[a.type_stems()[t]]);
-      }
-      for (std::uint32_t t = 0; t < a.stems().size(); ++t) {
-        p->stem_id.emplace(std::string(a.stems()[t]), smap[t]);
+        p->type_stem[tmap[t]] = smap[a.type_stems()[t]];
       }
     }
     for (const auto id : a.ids()) p->source_types[s].push_back(tmap[id]);
-    for (std::uint32_t t = 0; t < a.types().size(); ++t) {
-      p->type_id.emplace(std::string(a.types()[t]), tmap[t]);
-    }
     for (const auto id : a.stem_ids()) source_stems[s].push_back(smap[id]);
   }
   if (o.word_order) {
@@ -1032,8 +1031,7 @@ citation_result citation_scorer::impl::score(std::span<const claim_input> claim_
       // summary's analysis when there is one.
       std::vector<std::uint32_t> seq;
       auto add = [&](std::string_view type) {
-        const auto it = p.type_id.find(type);
-        seq.push_back(it == p.type_id.end() ? text::no_id : it->second);
+        seq.push_back(p.index->types().find(type).value_or(text::no_id));
       };
       if (body) {
         const auto& a = *body->body;

@@ -15,17 +15,10 @@
 namespace precis::metrics::detail {
 namespace {
 
-std::uint32_t intern(string_ids& ids, std::string_view s) {
-  if (const auto it = ids.find(s); it != ids.end()) return it->second;
-  const auto id = static_cast<std::uint32_t>(ids.size());
-  ids.emplace(std::string(s), id);
-  return id;
-}
-
-std::vector<std::uint32_t> lookup(const string_ids& ids, const text::vocabulary& vocabulary) {
+std::vector<std::uint32_t> lookup(const text::vocabulary& ids, const text::vocabulary& vocabulary) {
   std::vector<std::uint32_t> out(vocabulary.size(), text::no_id);
   for (std::uint32_t i = 0; i < vocabulary.size(); ++i) {
-    if (const auto it = ids.find(vocabulary[i]); it != ids.end()) out[i] = it->second;
+    out[i] = ids.find(vocabulary[i]).value_or(text::no_id);
   }
   return out;
 }
@@ -42,11 +35,11 @@ source_index::source_index(std::span<const std::string> ids,
     auto analyzed = text::analyze(texts[s], analysis_);
     std::vector<std::uint32_t> type_map(analyzed->types().size());
     for (std::uint32_t t = 0; t < type_map.size(); ++t) {
-      type_map[t] = intern(types_, analyzed->types()[t]);
+      type_map[t] = types_.intern(analyzed->types()[t]);
     }
     std::vector<std::uint32_t> stem_map(analyzed->stems().size());
     for (std::uint32_t t = 0; t < stem_map.size(); ++t) {
-      stem_map[t] = intern(stems_, analyzed->stems()[t]);
+      stem_map[t] = stems_.intern(analyzed->stems()[t]);
     }
     const auto offset = static_cast<std::uint32_t>(token_types_.size());
     for (const auto id : analyzed->ids()) token_types_.push_back(type_map[id]);

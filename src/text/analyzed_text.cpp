@@ -66,8 +66,7 @@ std::optional<std::uint32_t> vocabulary::find(std::string_view s) const noexcept
   }
 }
 
-void vocabulary::grow() {
-  const std::size_t cap = slots_.empty() ? 64 : slots_.size() * 2;
+void vocabulary::rehash(std::size_t cap) {
   slots_.assign(cap, no_id);
   const std::size_t mask = cap - 1;
   for (std::uint32_t id = 0; id < size(); ++id) {
@@ -77,8 +76,14 @@ void vocabulary::grow() {
   }
 }
 
+void vocabulary::reserve(std::size_t n) {
+  std::size_t cap = 64;
+  while (cap < (n + 1) * 2) cap *= 2;
+  if (cap > slots_.size()) rehash(cap);
+}
+
 std::uint32_t vocabulary::intern(std::string_view s) {
-  if ((size() + 1) * 2 > slots_.size()) grow();
+  if ((size() + 1) * 2 > slots_.size()) rehash(slots_.empty() ? 64 : slots_.size() * 2);
   const std::size_t mask = slots_.size() - 1;
   std::size_t k = hash_bytes(s) & mask;
   for (;; k = (k + 1) & mask) {
@@ -169,6 +174,7 @@ analyzed_text::analyzed_text(std::string_view input, const analyze_options& opti
   // Types: ASCII tokens are lowercased in place of NFKC + folding; each distinct non-ASCII raw
   // form is normalized through ICU once.
   ids_.resize(tokens_.size());
+  types_.reserve(tokens_.size());
   std::unordered_map<std::string_view, std::uint32_t> non_ascii;
   std::string buf;
   for (std::size_t i = 0; i < tokens_.size(); ++i) {
@@ -207,6 +213,7 @@ analyzed_text::analyzed_text(std::string_view input, const analyze_options& opti
     for (std::uint32_t k = 0; k < n_types; ++k) type_stems_[k] = k;
   } else {
     stemmed_ = true;
+    stems_.reserve(n_types);
     snowball_stemmer* snowball = options.stemmer == stemmer_kind::snowball
                                      ? &thread_stemmer(options.stem_language)
                                      : nullptr;

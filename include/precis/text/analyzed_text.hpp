@@ -43,10 +43,18 @@ struct analyze_options {
 /// Sentinel id: "not in this vocabulary".
 inline constexpr std::uint32_t no_id = 0xFFFFFFFFu;
 
-/// Interned strings with dense ids from 0 in order of first appearance. Immutable once built.
+/// Interned strings with dense ids from 0 in order of first appearance (open addressing on a
+/// word-at-a-time hash). The vocabularies of an `analyzed_text` are immutable; one built with
+/// `intern` serves as a fast string -> id table (the multi-source index keeps its global types and
+/// stems in two).
 class vocabulary {
  public:
   vocabulary() = default;
+
+  /// The id of `s`, added (as the next id) if new.
+  std::uint32_t intern(std::string_view s);
+  /// Room for `n` strings without rehashing.
+  void reserve(std::size_t n);
 
   /// Number of distinct strings.
   [[nodiscard]] std::size_t size() const noexcept { return offsets_.size() - 1; }
@@ -58,9 +66,7 @@ class vocabulary {
   [[nodiscard]] std::optional<std::uint32_t> find(std::string_view s) const noexcept;
 
  private:
-  friend class analyzed_text;
-  std::uint32_t intern(std::string_view s);  // id of s, added if new
-  void grow();
+  void rehash(std::size_t capacity);  // capacity: a power of two
 
   std::string chars_;
   std::vector<std::uint32_t> offsets_{0};

@@ -87,6 +87,10 @@ class source_index {
   [[nodiscard]] std::span<const std::uint32_t> query_stems() const noexcept { return query_stems_; }
   [[nodiscard]] bool has_query() const noexcept { return has_query_; }
 
+  /// The global types and stems: every distinct type / stem of the sources, ids dense from 0.
+  [[nodiscard]] const text::vocabulary& types() const noexcept { return types_; }
+  [[nodiscard]] const text::vocabulary& stems() const noexcept { return stems_; }
+
   /// `text`'s type / stem ids mapped to global ids (no_id where no source has them).
   [[nodiscard]] std::vector<std::uint32_t> map_types(const text::analyzed_text& text) const;
   [[nodiscard]] std::vector<std::uint32_t> map_stems(const text::analyzed_text& text) const;
@@ -104,7 +108,7 @@ class source_index {
   text::analyze_options analysis_;
   std::vector<std::string> ids_;
   std::vector<std::shared_ptr<const text::analyzed_text>> texts_;
-  string_ids types_, stems_;
+  text::vocabulary types_, stems_;
   std::vector<std::uint32_t> token_types_, token_stems_;
   std::vector<indexed_sentence> sentences_;
   std::vector<std::uint32_t> posting_start_, postings_;  // CSR: stem -> distinct sentences
