@@ -899,9 +899,13 @@ citation_result citation_scorer::impl::score(std::span<const claim_input> claim_
   }
 
   std::vector<std::size_t> cited, rest;
+  std::vector<std::string_view> keys;  // distinct citation keys of one claim
   for (std::size_t ci = 0; ci < claim_list.size(); ++ci) {
     const auto& in = claim_list[ci];
-    text::validate_utf8(in.text, in.pointer.empty() ? "claim" : "field '" + in.pointer + "'");
+    // Claims cut from an analyzed summary are valid already.
+    if (!body && !text::is_valid_utf8(in.text)) {
+      text::validate_utf8(in.text, in.pointer.empty() ? "claim" : "field '" + in.pointer + "'");
+    }
     citation_claim c;
     c.text = clean_text(in.text);
     c.pointer = in.pointer;
@@ -912,7 +916,7 @@ citation_result citation_scorer::impl::score(std::span<const claim_input> claim_
 
     // Validity: distinct keys of this claim.
     cited.clear();
-    std::vector<std::string_view> keys;
+    keys.clear();
     std::unordered_set<std::string_view> many;  // for claims with many keys (linear search below)
     for (const auto& ref : in.citations) {
       if (in.citations.size() <= 16) {
