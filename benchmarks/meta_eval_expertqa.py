@@ -29,6 +29,14 @@ Signals:
   unaddressed; a prior, not a judgment of content.
 - ``combined``: mean of the ranks of precis_support_ordered and evidence_chars (no weights
   fitted).
+- ``answer_coverage``: share of the whole *answer's* distinct lower-cased words found in the
+  claim's evidence: a diagnostic, not a judgment of the claim (every claim of an answer that cites
+  the same passages gets the same value).
+
+The ``within`` column is the AUROC over the Complete/Incomplete pairs of claims *from the same
+answer* only (evidence with text): it removes what differs between answers (the system that wrote
+it, the retrieval, the expert who labelled it), which is where a judgment of the claim itself must
+show. Claim-level lexical signals sit near 0.5 there.
 """
 
 from __future__ import annotations
@@ -110,8 +118,9 @@ def main():
                                                                    "Partial")]
     signals = {k: [] for k in ("baseline_unigram", "precis_support", "precis_support_ordered",
                                "precis_mean_support",
-                               "bigram_recall", "trigram_recall", "evidence_chars")}
-    labels, half, partial, has_text = [], [], [], []
+                               "bigram_recall", "trigram_recall", "evidence_chars",
+                               "answer_coverage")}
+    labels, half, partial, has_text, answer = [], [], [], [], []
     for r in rows:
         # Sources: the cited passages, ids = their markers (duplicates merged).
         sources = {}
@@ -134,6 +143,9 @@ def main():
         signals["bigram_recall"].append(ngram_recall(cs, es, 2))
         signals["trigram_recall"].append(ngram_recall(cs, es, 3))
         signals["evidence_chars"].append(math.log(1 + len(evidence)))
+        aw = set(WORD.findall(MARKER.sub("", r["answer"]).lower()))
+        signals["answer_coverage"].append(len(aw & ew) / max(1, len(aw)))
+        answer.append(r["id"].rsplit("/", 1)[0])
         labels.append(r["support"] == "Complete")
         partial.append(r["support"] == "Partial")
         has_text.append(bool(evidence.strip()))
@@ -150,7 +162,13 @@ def main():
           f"{len(keep) - n_pos}); Partial {sum(partial)} excluded.")
     print(f"Of those, {len(keep) - len(text)} cite evidence whose text is empty (only a URL: "
           "bing_chat, gpt4); no text judge can see anything there, so every signal ties on them.")
-    print(f"{'signal':<22}{'all':>7}{'text':>7}{'text A':>8}{'text B':>8}{'C+P|I':>7}")
+    groups = {}
+    for i in text:
+        groups.setdefault(answer[i], []).append(i)
+    pairs = [(i, j) for g in groups.values() for i in g for j in g if labels[i] and not labels[j]]
+    print(f"{len(pairs)} Complete/Incomplete pairs within the same answer (column 'within').")
+    print(f"{'signal':<22}{'all':>7}{'text':>7}{'text A':>8}{'text B':>8}{'C+P|I':>7}"
+          f"{'within':>8}")
     cp = [labels[i] or partial[i] for i in range(len(labels))]
     for name, values in signals.items():
         def sub(idx, lab=labels):
@@ -159,10 +177,13 @@ def main():
         a = [i for i in text if half[i] == 0]
         b = [i for i in text if half[i] == 1]
         tp = [i for i in range(len(labels)) if has_text[i]]
+        within = sum(1.0 if values[i] > values[j] else 0.5 if values[i] == values[j] else 0.0
+                     for i, j in pairs) / max(1, len(pairs))
         print(f"{name:<22}{sub(keep):>7.3f}{sub(text):>7.3f}{sub(a):>8.3f}{sub(b):>8.3f}"
-              f"{sub(tp, cp):>7.3f}")
+              f"{sub(tp, cp):>7.3f}{within:>8.3f}")
     print("all: every claim with evidence; text: claims whose evidence has text; text A / B: two "
-          "disjoint halves by question; C+P|I: Complete or Partial vs Incomplete (text).")
+          "disjoint halves by question; C+P|I: Complete or Partial vs Incomplete (text); within: "
+          "pairs from the same answer (text).")
     return 0
 
 
