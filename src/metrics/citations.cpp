@@ -61,9 +61,9 @@ bool iequals_prefix(std::string_view s, std::string_view prefix) {
   return true;
 }
 
-// Splits marker content into keys at ',' / ';' (and " and " for source tags).
-std::vector<std::string_view> split_keys(std::string_view content, bool words) {
-  std::vector<std::string_view> out;
+// Splits marker content into keys at ',' / ';' (and " and " for source tags), into `out`.
+void split_keys(std::string_view content, bool words, std::vector<std::string_view>& out) {
+  out.clear();
   std::size_t start = 0;
   for (std::size_t i = 0; i <= content.size(); ++i) {
     std::size_t skip = 0;
@@ -77,7 +77,6 @@ std::vector<std::string_view> split_keys(std::string_view content, bool words) {
     start = i + skip;
     i += skip - 1;
   }
-  return out;
 }
 
 // "12-14" or "12–14" (en dash) with optional spaces: the bounds, else false.
@@ -99,12 +98,14 @@ bool numeric_range(std::string_view item, long& a, long& b) {
 
 using id_predicate = std::function<bool(std::string_view)>;
 
-// The content of a bracket marker as keys, or false when it is not a citation.
+// The content of a bracket marker as keys, or false when it is not a citation. `items` is
+// working memory.
 bool bracket_keys(std::string_view content, const id_predicate& is_id,
-                  std::vector<std::string>& keys) {
+                  std::vector<std::string>& keys, std::vector<std::string_view>& items) {
   keys.clear();
   if (content.empty()) return false;
-  for (const auto item : split_keys(content, false)) {
+  split_keys(content, false, items);
+  for (const auto item : items) {
     if (item.empty()) return false;
     long a = 0, b = 0;
     if (numeric_range(item, a, b)) {
@@ -220,6 +221,7 @@ std::vector<raw_marker> find_markers(std::string_view s, std::size_t end,
                                      const id_predicate& is_id) {
   std::vector<raw_marker> out;
   std::vector<std::string> keys;
+  std::vector<std::string_view> items;
   std::size_t i = 0;
   while (i < end) {
     const char c = s[i];
@@ -231,8 +233,10 @@ std::vector<raw_marker> find_markers(std::string_view s, std::size_t end,
         std::string_view content = s.substr(i + 1, j - i - 1);
         const bool caret = !content.empty() && content.front() == '^';
         if (caret) content.remove_prefix(1);
-        if (bracket_keys(content, is_id, keys)) {
-          out.push_back({i, j + 1, caret ? citation_style::caret : citation_style::bracket, keys});
+        if (bracket_keys(content, is_id, keys, items)) {
+          out.push_back({i, j + 1, caret ? citation_style::caret : citation_style::bracket,
+                         std::move(keys)});
+          keys = {};
           i = j + 1;
           continue;
         }
@@ -247,11 +251,13 @@ std::vector<raw_marker> find_markers(std::string_view s, std::size_t end,
         while (j < limit && s[j] != ')' && s[j] != '(' && s[j] != '\n') ++j;
         if (j < limit && s[j] == ')') {
           keys.clear();
-          for (const auto item : split_keys(s.substr(k + 1, j - k - 1), true)) {
+          split_keys(s.substr(k + 1, j - k - 1), true, items);
+          for (const auto item : items) {
             if (!item.empty()) keys.emplace_back(item);
           }
           if (!keys.empty()) {
-            out.push_back({i, j + 1, citation_style::source_tag, keys});
+            out.push_back({i, j + 1, citation_style::source_tag, std::move(keys)});
+            keys = {};
             i = j + 1;
             continue;
           }
@@ -294,7 +300,9 @@ void apply_patterns(std::string& masked, std::size_t end, const std::vector<std:
                    static_cast<std::size_t>(m.position(0) + m.length(0)),
                    citation_style::pattern,
                    {}};
-      for (const auto item : split_keys(content, false)) {
+      std::vector<std::string_view> items;
+      split_keys(content, false, items);
+      for (const auto item : items) {
         if (!item.empty()) r.keys.emplace_back(item);
       }
       if (r.keys.empty()) continue;
@@ -325,6 +333,9 @@ parsed_citations parse_impl(std::string_view s, const citation_options& options,
               out.masked.begin() + static_cast<std::ptrdiff_t>(m.end), ' ');
   }
   if (!patterns.empty()) apply_patterns(out.masked, out.body_end, patterns, markers);
+  std::size_t n_keys = 0;
+  for (const auto& m : markers) n_keys += m.keys.size();
+  out.markers.reserve(n_keys);
   for (const auto& m : markers) {
     for (const auto& k : m.keys) out.markers.push_back({k, {u32(m.begin), u32(m.end)}, m.style});
   }
@@ -720,6 +731,7 @@ std::vector<claim_input> citation_scorer::impl::split(std::string_view summary,
     std::uint32_t first, last;  // tokens [first, last)
   };
   std::vector<unit> units;
+  units.reserve(analyzed->sentences().size() + raw.size());
   for (const auto& s : analyzed->sentences()) {
     std::uint32_t begin = s.begin;
     std::uint32_t t = s.first_token;
@@ -757,6 +769,7 @@ std::vector<claim_input> citation_scorer::impl::split(std::string_view summary,
   // after a unit closes that unit; one before the first unit belongs to the first).
   std::vector<std::int64_t> claim_of(units.size(), -1);
   std::vector<claim_input> out;
+  out.reserve(units.size());
   for (std::size_t u = 0; u < units.size(); ++u) {
     if (units[u].last - units[u].first < std::max<std::size_t>(1, p.options.min_claim_words))
       continue;
@@ -871,6 +884,9 @@ citation_result citation_scorer::impl::score(std::span<const claim_input> claim_
   std::unordered_set<std::string> dangling_seen;
   std::vector<double> scratch;
   lexical_claim lc;
+  lc.stems.reserve(64);
+  lc.local.reserve(64);
+  r.claim_details.reserve(claim_list.size());
   std::vector<std::uint32_t> body_keys;  // the body's stem keys, on first use
   double support_sum = 0.0;
 

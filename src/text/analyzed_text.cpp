@@ -80,6 +80,9 @@ void vocabulary::reserve(std::size_t n) {
   std::size_t cap = 64;
   while (cap < (n + 1) * 2) cap *= 2;
   if (cap > slots_.size()) rehash(cap);
+  // The strings themselves: all of a short text's at once, a long text's grow as they come.
+  offsets_.reserve(std::min<std::size_t>(n, 4096) + 1);
+  chars_.reserve(std::min<std::size_t>(n * 8, 32768));
 }
 
 std::uint32_t vocabulary::intern(std::string_view s) {
@@ -175,6 +178,7 @@ analyzed_text::analyzed_text(std::string_view input, const analyze_options& opti
   // form is normalized through ICU once.
   ids_.resize(tokens_.size());
   types_.reserve(tokens_.size());
+  type_kinds_.reserve(std::min<std::size_t>(tokens_.size(), 4096));
   std::unordered_map<std::string_view, std::uint32_t> non_ascii;
   std::string buf;
   for (std::size_t i = 0; i < tokens_.size(); ++i) {

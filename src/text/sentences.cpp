@@ -11,6 +11,7 @@
 #include <unicode/utext.h>
 #include <unicode/utf8.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -249,6 +250,8 @@ class ascii_sentence_rules {
         case U_SB_FORMAT: cls_[c] = k_extend; break;
         default: cls_[c] = k_other; break;
       }
+      const auto k = cls_[c];
+      candidate_[c] = k == k_cr || k == k_lf || k == k_sep || k == k_aterm || k == k_sterm;
     }
   }
 
@@ -270,6 +273,7 @@ class ascii_sentence_rules {
       if (b < n) out.push_back(b);
     };
     for (std::size_t i = 0; i < n; ++i) {
+      if (!candidate_[static_cast<unsigned char>(s[i])]) continue;  // no break after it
       const std::uint8_t c = cls(i);
       if (c == k_cr) {  // SB3 CR x LF, SB4 ParaSep /
         if (i + 1 < n && cls(i + 1) == k_lf) ++i;
@@ -326,6 +330,7 @@ class ascii_sentence_rules {
     k_sterm, k_close, k_scontinue, k_extend
   };
   std::uint8_t cls_[128] = {};
+  bool candidate_[128] = {};  // CR, LF, Sep, ATerm, STerm: the classes a break can follow
 };
 
 const ascii_sentence_rules* ascii_rules() {
@@ -338,9 +343,16 @@ const ascii_sentence_rules* ascii_rules() {
 
 namespace detail {
 
+// Room for the sentences of a short text at once (one per 40 bytes is generous for prose); a
+// long text's grow as they come.
+std::size_t expected_sentences(std::size_t bytes) {
+  return std::min<std::size_t>(bytes / 40 + 2, 4096);
+}
+
 std::vector<std::size_t> icu_sentence_breaks(std::string_view s, bool ascii_fast_path) {
   std::vector<std::size_t> out;
   if (s.empty()) return out;
+  out.reserve(expected_sentences(s.size()));
   if (ascii_fast_path) {
     const auto* rules = ascii_rules();
     if (rules != nullptr && is_ascii(s)) {
@@ -378,7 +390,10 @@ std::vector<sentence_span> split_sentences_unchecked(std::string_view s,
     view = softened;
   }
 
-  std::vector<std::size_t> bounds{0};
+  std::vector<std::size_t> bounds;
+  bounds.reserve(expected_sentences(view.size()) + 2);
+  bounds.push_back(0);
+  out.reserve(expected_sentences(view.size()));
   for (const std::size_t pos : icu_sentence_breaks(view, true)) {
     if (!suppress_break(view, bounds.back(), pos)) bounds.push_back(pos);
   }
