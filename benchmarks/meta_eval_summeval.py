@@ -11,7 +11,9 @@ the mean over articles, skipping articles where either side is constant. No refe
 hashed encoder (``encoder=precis.HashedEncoder()``; combine max, and mix with several weights).
 
 Baselines (issue 3): TF-IDF cosine of summary and source (idf over the articles of the file,
-lower-cased white-space tokens) against human relevance; unigram precision of the summary against
+lower-cased white-space tokens, and ``[a-z0-9]+`` tokens: 0.245 / 0.263 here; the issue's 0.30 is
+not reproduced on this half, with Porter stems or sublinear tf either, at most 0.273) against
+human relevance; unigram precision of the summary against
 its source against human consistency, with clipped counts as ROUGE-1 precision and BLEU's modified
 precision count them (a summary token is matched at most as often as the source has it) on
 lower-cased ``[a-z0-9]+`` tokens: this is the definition that reproduces the issue's 0.445. The
@@ -80,10 +82,10 @@ def summary_level(records, metric, human):
     return (sum(rhos) / len(rhos) if rhos else float("nan")), len(rhos)
 
 
-def tfidf_cosine(records):
+def tfidf_cosine(records, tokens=lambda t: t.lower().split()):
     docs = {}
     for r in records:
-        docs[r["doc_id"]] = r["source"].lower().split()
+        docs[r["doc_id"]] = tokens(r["source"])
     df = collections.Counter()
     for toks in docs.values():
         df.update(set(toks))
@@ -96,7 +98,7 @@ def tfidf_cosine(records):
     source_vec = {d: vec(t) for d, t in docs.items()}
     out = []
     for r in records:
-        a, b = vec(r["summary"].lower().split()), source_vec[r["doc_id"]]
+        a, b = vec(tokens(r["summary"])), source_vec[r["doc_id"]]
         dot = sum(w * b.get(t, 0.0) for t, w in a.items())
         na = math.sqrt(sum(w * w for w in a.values()))
         nb = math.sqrt(sum(w * w for w in b.values()))
@@ -154,6 +156,7 @@ def main():
         rho, n = summary_level(records, list(table[column]), human)
         print(f"{label:48s} {human:12s} {rho:7.3f} {n:8d}")
     baselines = [("baseline: TF-IDF cosine(summary, source)", tfidf_cosine(records), "relevance"),
+                 ("  same, [a-z0-9]+ tokens", tfidf_cosine(records, alnum_tokens), "relevance"),
                  ("baseline: clipped unigram precision vs source", unigram_precision(records),
                   "consistency"),
                  ("  same, set-based ([a-z0-9]+ tokens)", unigram_precision(records, False),
