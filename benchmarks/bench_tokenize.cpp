@@ -117,6 +117,33 @@ void BM_split_sentences_ascii(benchmark::State& state) {
 }
 BENCHMARK(BM_split_sentences_ascii);
 
+// The rule scan alone (before the abbreviation pass), precis' own against ICU's iterator, on
+// English articles (SummEval: ASCII with a few non-ASCII characters) and on mixed scripts.
+void run_breaks(benchmark::State& state, const std::string& text, bool own) {
+  for (auto _ : state) benchmark::DoNotOptimize(pt::detail::icu_sentence_breaks(text, own));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
+}
+void BM_sentence_breaks_english_own(benchmark::State& state) {
+  static const std::string text = english_text(4 << 20);
+  run_breaks(state, text, true);
+}
+BENCHMARK(BM_sentence_breaks_english_own);
+void BM_sentence_breaks_english_icu(benchmark::State& state) {
+  static const std::string text = english_text(4 << 20);
+  run_breaks(state, text, false);
+}
+BENCHMARK(BM_sentence_breaks_english_icu);
+void BM_sentence_breaks_mixed_own(benchmark::State& state) {
+  static const std::string text = mixed_text(4 << 20);
+  run_breaks(state, text, true);
+}
+BENCHMARK(BM_sentence_breaks_mixed_own);
+void BM_sentence_breaks_mixed_icu(benchmark::State& state) {
+  static const std::string text = mixed_text(4 << 20);
+  run_breaks(state, text, false);
+}
+BENCHMARK(BM_sentence_breaks_mixed_icu);
+
 void BM_normalize_mixed_word(benchmark::State& state) {
   const std::string word = "\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82";  // Привет
   std::string out;

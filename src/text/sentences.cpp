@@ -219,44 +219,22 @@ bool is_space_at(const std::uint8_t* p, std::size_t i, std::size_t* next) {
   return u_isUWhiteSpace(c) || u_charType(c) == U_CONTROL_CHAR;
 }
 
-bool is_ascii(std::string_view s) noexcept {
-  unsigned char high = 0;
-  for (const char c : s) high = static_cast<unsigned char>(high | static_cast<unsigned char>(c));
-  return high < 0x80;
-}
-
-// UAX #29 sentence breaks of an all-ASCII text, without ICU's per-character state machine.
-// Each byte's Sentence_Break class is read from ICU's property data once; the rules are UAX #29's
-// (SB3-SB11; SB5 has nothing to skip in ASCII). test_sentences compares the result with ICU's
-// own iteration on random and real text.
-class ascii_sentence_rules {
+// UAX #29 sentence breaks without ICU's per-character state machine (rules SB3-SB11). Only the
+// characters a break can follow (CR, LF, Sep, ATerm, STerm) are looked at closely; the rules then
+// read the units around them: a unit is a character with the Extend and Format characters after
+// it (SB5). Classes come from ICU's property data (a table for ASCII). test_sentences compares the
+// result with ICU's own iteration on random and real text.
+class sentence_rules {
  public:
-  ascii_sentence_rules() {
-    for (int c = 0; c < 128; ++c) {
-      switch (u_getIntPropertyValue(c, UCHAR_SENTENCE_BREAK)) {
-        case U_SB_CR: cls_[c] = k_cr; break;
-        case U_SB_LF: cls_[c] = k_lf; break;
-        case U_SB_SEP: cls_[c] = k_sep; break;
-        case U_SB_SP: cls_[c] = k_sp; break;
-        case U_SB_LOWER: cls_[c] = k_lower; break;
-        case U_SB_UPPER: cls_[c] = k_upper; break;
-        case U_SB_OLETTER: cls_[c] = k_oletter; break;
-        case U_SB_NUMERIC: cls_[c] = k_numeric; break;
-        case U_SB_ATERM: cls_[c] = k_aterm; break;
-        case U_SB_STERM: cls_[c] = k_sterm; break;
-        case U_SB_CLOSE: cls_[c] = k_close; break;
-        case U_SB_SCONTINUE: cls_[c] = k_scontinue; break;
-        case U_SB_EXTEND:
-        case U_SB_FORMAT: cls_[c] = k_extend; break;
-        default: cls_[c] = k_other; break;
-      }
-      const auto k = cls_[c];
-      candidate_[c] = k == k_cr || k == k_lf || k == k_sep || k == k_aterm || k == k_sterm;
+  sentence_rules() {
+    for (UChar32 c = 0; c < 128; ++c) {
+      cls_[c] = class_of_property(c);
+      candidate_[c] = may_break_after(cls_[c]);
     }
   }
 
-  // False when a byte's class is one the scan does not model (Extend or Format in ASCII, which
-  // Unicode does not assign): the caller then uses ICU.
+  // False when an ASCII byte's class is Extend or Format (Unicode assigns none): the scan assumes
+  // an ASCII byte is a unit by itself, so the caller then uses ICU.
   bool usable() const noexcept {
     for (const auto c : cls_) {
       if (c == k_extend) return false;
@@ -265,76 +243,167 @@ class ascii_sentence_rules {
   }
 
   void breaks(std::string_view s, std::vector<std::size_t>& out) const {
+    const scan t{reinterpret_cast<const std::uint8_t*>(s.data()), s.size(), this};
     const std::size_t n = s.size();
-    auto cls = [&](std::size_t i) { return cls_[static_cast<unsigned char>(s[i])]; };
-    auto para_sep = [](std::uint8_t c) { return c == k_cr || c == k_lf || c == k_sep; };
-    auto sa_term = [](std::uint8_t c) { return c == k_aterm || c == k_sterm; };
     auto add = [&](std::size_t b) {
       if (b < n) out.push_back(b);
     };
-    for (std::size_t i = 0; i < n; ++i) {
-      if (!candidate_[static_cast<unsigned char>(s[i])]) continue;  // no break after it
-      const std::uint8_t c = cls(i);
-      if (c == k_cr) {  // SB3 CR x LF, SB4 ParaSep /
-        if (i + 1 < n && cls(i + 1) == k_lf) ++i;
-        add(i + 1);
+    std::size_t pos = 0;
+    while (pos < n) {
+      if (t.p[pos] < 0x80 && !candidate_[t.p[pos]]) {
+        ++pos;
         continue;
       }
-      if (c == k_lf || c == k_sep) {
-        add(i + 1);
+      const std::size_t at = pos;
+      std::uint8_t k = t.code_point(pos);  // pos: after the character
+      if (!may_break_after(k)) continue;   // Extend and Format never are
+      if (k == k_cr) {                     // SB3 CR x LF, SB4 ParaSep /
+        if (pos < n && t.p[pos] == '\n') ++pos;
+        add(pos);
         continue;
       }
-      if (!sa_term(c)) continue;
-      if (i + 1 < n && c == k_aterm) {
-        const std::uint8_t next = cls(i + 1);
-        if (next == k_numeric) continue;  // SB6 ATerm x Numeric
-        if (next == k_upper && i > 0 && (cls(i - 1) == k_upper || cls(i - 1) == k_lower)) {
-          continue;  // SB7 (Upper | Lower) ATerm x Upper
-        }
-      }
-      std::size_t k = i + 1;
-      while (k < n && cls(k) == k_close) ++k;  // SB9
-      while (k < n && cls(k) == k_sp) ++k;     // SB10
-      if (k >= n) break;                       // the end of the text
-      const std::uint8_t at = cls(k);
-      if (para_sep(at)) {  // SB9/SB10 keep the separator, SB11 breaks after it
-        if (at == k_cr && k + 1 < n && cls(k + 1) == k_lf) ++k;
-        add(k + 1);
-        i = k;
+      if (k == k_lf || k == k_sep) {
+        add(pos);
         continue;
       }
-      if (at == k_scontinue || sa_term(at)) {  // SB8a
-        i = k - 1;
-        continue;
-      }
-      if (c == k_aterm) {  // SB8: ATerm Close* Sp* x (not letter, ParaSep, SATerm)* Lower
-        std::size_t j = k;
-        while (j < n) {
-          const std::uint8_t x = cls(j);
-          if (x == k_oletter || x == k_upper || x == k_lower || para_sep(x) || sa_term(x)) break;
-          ++j;
-        }
-        if (j < n && cls(j) == k_lower) {
-          i = k - 1;
+      const std::size_t e = t.absorb(pos);  // the terminator's unit ends here
+      if (e < n && k == k_aterm) {
+        const std::uint8_t next = t.at(e).cls;
+        if (next == k_numeric) {  // SB6 ATerm x Numeric
+          pos = e;
           continue;
         }
+        if (next == k_upper) {  // SB7 (Upper | Lower) ATerm x Upper
+          const std::uint8_t before = t.class_before(at);
+          if (before == k_upper || before == k_lower) {
+            pos = e;
+            continue;
+          }
+        }
       }
-      add(k);  // SB11
-      i = k - 1;
+      std::size_t q = e;
+      unit u{};
+      while (q < n && (u = t.at(q)).cls == k_close) q = u.end;  // SB9
+      while (q < n && (u = t.at(q)).cls == k_sp) q = u.end;     // SB10
+      if (q >= n) break;                                          // the end of the text
+      u = t.at(q);
+      if (para_sep(u.cls)) {  // SB9/SB10 keep the separator, SB11 breaks after it
+        std::size_t b = u.end;
+        if (u.cls == k_cr && b < n && t.p[b] == '\n') ++b;
+        add(b);
+        pos = b;
+        continue;
+      }
+      pos = q;
+      if (u.cls == k_scontinue || sa_term(u.cls)) continue;  // SB8a
+      if (k == k_aterm) {  // SB8: ATerm Close* Sp* x (not letter, ParaSep, SATerm)* Lower
+        std::size_t j = q;
+        unit v{};
+        while (j < n) {
+          v = t.at(j);
+          if (v.cls == k_oletter || v.cls == k_upper || v.cls == k_lower || para_sep(v.cls) ||
+              sa_term(v.cls))
+            break;
+          j = v.end;
+        }
+        if (j < n && v.cls == k_lower) continue;
+      }
+      add(q);  // SB11
     }
   }
 
  private:
   enum : std::uint8_t {
     k_other, k_cr, k_lf, k_sep, k_sp, k_lower, k_upper, k_oletter, k_numeric, k_aterm,
-    k_sterm, k_close, k_scontinue, k_extend
+    k_sterm, k_close, k_scontinue, k_extend  // Extend or Format
   };
+  struct unit {
+    std::uint8_t cls;
+    std::size_t end;  // the byte after the unit
+  };
+
+  // Reading units of one text.
+  struct scan {
+    const std::uint8_t* p;
+    std::size_t n;
+    const sentence_rules* rules;
+
+    // The class of the character at byte i; i moves past it.
+    std::uint8_t code_point(std::size_t& i) const {
+      if (p[i] < 0x80) return rules->cls_[p[i++]];
+      UChar32 c;
+      U8_NEXT_UNSAFE(p, i, c);
+      return class_of_property(c);
+    }
+    // The end of the Extend and Format characters from byte i on.
+    std::size_t absorb(std::size_t i) const {
+      while (i < n && p[i] >= 0x80) {
+        std::size_t j = i;
+        if (code_point(j) != k_extend) break;
+        i = j;
+      }
+      return i;
+    }
+    // The unit starting at byte i, which must start one: after a separator or at the start of
+    // the text an Extend or Format character stands alone, as Other (SB5).
+    unit at(std::size_t i) const {
+      std::uint8_t k = code_point(i);
+      if (k == k_extend) k = k_other;
+      if (para_sep(k)) return {k, i};
+      return {k, absorb(i)};
+    }
+    // The class of the unit before the one starting at byte i (k_other at the start).
+    std::uint8_t class_before(std::size_t i) const {
+      while (i > 0) {
+        std::size_t j = i;
+        U8_BACK_1_UNSAFE(p, j);
+        std::size_t k = j;
+        const std::uint8_t c = code_point(k);
+        if (c != k_extend) {
+          return c;
+        }
+        // An Extend or Format character: part of the unit before it, unless that is a separator
+        // or the start (then it is a unit of its own, Other).
+        if (j == 0) return k_other;
+        std::size_t before = j;
+        U8_BACK_1_UNSAFE(p, before);
+        std::size_t m = before;
+        if (para_sep(code_point(m))) return k_other;
+        i = j;
+      }
+      return k_other;
+    }
+  };
+
+  static std::uint8_t class_of_property(UChar32 c) {
+    switch (u_getIntPropertyValue(c, UCHAR_SENTENCE_BREAK)) {
+      case U_SB_CR: return k_cr;
+      case U_SB_LF: return k_lf;
+      case U_SB_SEP: return k_sep;
+      case U_SB_SP: return k_sp;
+      case U_SB_LOWER: return k_lower;
+      case U_SB_UPPER: return k_upper;
+      case U_SB_OLETTER: return k_oletter;
+      case U_SB_NUMERIC: return k_numeric;
+      case U_SB_ATERM: return k_aterm;
+      case U_SB_STERM: return k_sterm;
+      case U_SB_CLOSE: return k_close;
+      case U_SB_SCONTINUE: return k_scontinue;
+      case U_SB_EXTEND:
+      case U_SB_FORMAT: return k_extend;
+      default: return k_other;
+    }
+  }
+  static bool para_sep(std::uint8_t c) noexcept { return c == k_cr || c == k_lf || c == k_sep; }
+  static bool sa_term(std::uint8_t c) noexcept { return c == k_aterm || c == k_sterm; }
+  static bool may_break_after(std::uint8_t c) noexcept { return para_sep(c) || sa_term(c); }
+
   std::uint8_t cls_[128] = {};
   bool candidate_[128] = {};  // CR, LF, Sep, ATerm, STerm: the classes a break can follow
 };
 
-const ascii_sentence_rules* ascii_rules() {
-  static const ascii_sentence_rules rules;
+const sentence_rules* own_rules() {
+  static const sentence_rules rules;
   static const bool usable = rules.usable();
   return usable ? &rules : nullptr;
 }
@@ -349,13 +418,12 @@ std::size_t expected_sentences(std::size_t bytes) {
   return std::min<std::size_t>(bytes / 40 + 2, 4096);
 }
 
-std::vector<std::size_t> icu_sentence_breaks(std::string_view s, bool ascii_fast_path) {
+std::vector<std::size_t> icu_sentence_breaks(std::string_view s, bool own_scan) {
   std::vector<std::size_t> out;
   if (s.empty()) return out;
   out.reserve(expected_sentences(s.size()));
-  if (ascii_fast_path) {
-    const auto* rules = ascii_rules();
-    if (rules != nullptr && is_ascii(s)) {
+  if (own_scan) {
+    if (const auto* rules = own_rules()) {
       rules->breaks(s, out);
       return out;
     }

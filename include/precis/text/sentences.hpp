@@ -39,10 +39,10 @@ struct sentence_options {
 
 namespace detail {
 /// UAX #29 sentence breaks of `valid_utf8` as ICU finds them (byte offsets, 0 and the end
-/// excluded), before the abbreviation pass. With `ascii_fast_path` an all-ASCII text is scanned by
-/// precis' own implementation of the rules (several times faster); without, ICU steps over every
+/// excluded), before the abbreviation pass. With `own_scan` precis applies the rules itself (with
+/// ICU's character classes; several times faster); without, ICU's iterator steps over every
 /// character (the reference the tests compare against). Both give the same breaks.
-std::vector<std::size_t> icu_sentence_breaks(std::string_view valid_utf8, bool ascii_fast_path);
+std::vector<std::size_t> icu_sentence_breaks(std::string_view valid_utf8, bool own_scan);
 /// Same as `split_sentences` without validation.
 std::vector<sentence_span> split_sentences_unchecked(std::string_view valid_utf8,
                                                      const sentence_options& options);
