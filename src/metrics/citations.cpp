@@ -6,6 +6,7 @@
 #include "precis/metrics/citations.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <regex>
 #include <string>
@@ -222,9 +223,19 @@ std::vector<raw_marker> find_markers(std::string_view s, std::size_t end,
   std::vector<raw_marker> out;
   std::vector<std::string> keys;
   std::vector<std::string_view> items;
+  // Bytes that can open a marker: '[', '(' and the lead byte of U+3010.
+  static constexpr std::array<bool, 256> opens = [] {
+    std::array<bool, 256> t{};
+    t['['] = t['('] = t[0xE3] = true;
+    return t;
+  }();
   std::size_t i = 0;
   while (i < end) {
     const char c = s[i];
+    if (!opens[static_cast<unsigned char>(c)]) {
+      ++i;
+      continue;
+    }
     if (c == '[') {
       const std::size_t limit = std::min(end, i + k_max_bracket);
       std::size_t j = i + 1;
@@ -356,19 +367,26 @@ std::vector<std::regex> compile_patterns(const std::vector<std::string>& pattern
 }
 
 // Display text of a claim: white space runs collapsed, no space before closing punctuation.
+// Byte classes of clean_text: white space, and punctuation that takes no space before it.
+constexpr std::array<std::uint8_t, 256> k_clean_class = [] {
+  std::array<std::uint8_t, 256> t{};
+  for (const char c : std::string_view(" \t\n\r\f")) t[static_cast<unsigned char>(c)] = 1;
+  for (const char c : std::string_view(".,;:!?)")) t[static_cast<unsigned char>(c)] = 2;
+  return t;
+}();
+
 std::string clean_text(std::string_view s) {
   // Never longer than `s`: a space is written only where white space was.
   std::string out(s.size(), '\0');
   std::size_t w = 0;
   bool space = false;
   for (const char c : s) {
-    if (is_space(c)) {
+    const std::uint8_t k = k_clean_class[static_cast<unsigned char>(c)];
+    if (k == 1) {
       space = w > 0;
       continue;
     }
-    const bool closing =
-        c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == ')';
-    if (space && !closing) out[w++] = ' ';
+    if (space && k != 2) out[w++] = ' ';
     space = false;
     out[w++] = c;
   }
@@ -382,7 +400,14 @@ std::vector<text_span> find_quotes(std::string_view s) {
   std::vector<text_span> out;
   std::size_t open = std::string_view::npos;
   std::size_t curly = std::string_view::npos;
-  for (std::size_t i = 0; i < s.size(); ++i) {
+  // Only '"' and the lead byte of the curly quotes matter: jump between them (each found once).
+  std::size_t straight = s.find('"'), lead = s.find('\xE2');
+  auto next = [&](std::size_t from) {
+    if (straight < from) straight = s.find('"', from);
+    if (lead < from) lead = s.find('\xE2', from);
+    return std::min(straight, lead);
+  };
+  for (std::size_t i = next(0); i < s.size(); i = next(i + 1)) {
     if (s[i] == '"') {
       if (open == std::string_view::npos) {
         open = i + 1;
@@ -516,7 +541,6 @@ struct citation_scorer::impl {
     const auto& types = a.types();
     keys.resize(types.size());
     std::vector<std::string> unseen;
-    std::string stem;
     const auto& global_types = index->types();
     const auto& global_stems = index->stems();
     for (std::uint32_t t = 0; t < types.size(); ++t) {
@@ -525,18 +549,17 @@ struct citation_scorer::impl {
         keys[t] = type_stem[*g];
         continue;
       }
-      if (options.stemmer == text::stemmer_kind::porter_nltk &&
-          a.type_kinds()[t] == text::token_kind::word) {
-        text::porter_stem(type, stem);
-      } else {
-        stem.assign(type);
-      }
+      const std::string_view stem =
+          options.stemmer == text::stemmer_kind::porter_nltk &&
+                  a.type_kinds()[t] == text::token_kind::word
+              ? std::string_view(text::porter_stem_memo(type))
+              : type;
       if (const auto g = global_stems.find(stem)) {
         keys[t] = *g;
         continue;
       }
       auto at = std::find(unseen.begin(), unseen.end(), stem);
-      if (at == unseen.end()) at = unseen.insert(unseen.end(), stem);
+      if (at == unseen.end()) at = unseen.insert(unseen.end(), std::string(stem));
       keys[t] = k_unseen + u32(static_cast<std::size_t>(at - unseen.begin()));
     }
     return keys;

@@ -96,15 +96,6 @@ rouge_prf make_prf(const detail::rouge_counts& c, bool ngram) {
   return out;
 }
 
-// NLTK Porter of rouge-score's tokens, memoized per thread: Porter is the hot spot of stemmed
-// scoring and summaries keep reusing the same words. Bounded so it cannot grow without limit.
-const std::string& stem_memo(std::string_view token) {
-  thread_local std::unordered_map<std::string, std::string, string_hash, std::equal_to<>> memo;
-  if (const auto it = memo.find(token); it != memo.end()) return it->second;
-  if (memo.size() >= (1U << 16)) memo.clear();
-  return memo.emplace(std::string(token), text::porter_stem(token)).first->second;
-}
-
 // Per-thread buffers of `score`.
 struct scratch {
   detail::rouge_kernel kernel;
@@ -282,7 +273,7 @@ struct rouge_scorer::impl {
           }
           std::string_view final_form = raw;
           if (stems && raw.size() > 3) {
-            final_form = stem_memo(raw);
+            final_form = text::porter_stem_memo(raw);  // Porter is the hot spot
             if (final_form.empty()) return;
           }
           const auto it = vocab.find(final_form);

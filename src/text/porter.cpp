@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "precis/text/utf8.hpp"
 
@@ -389,6 +390,22 @@ std::string porter_stem(std::string_view word) {
   std::string out;
   porter_stem(word, out);
   return out;
+}
+
+namespace {
+struct memo_hash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept {
+    return std::hash<std::string_view>{}(s);
+  }
+};
+}  // namespace
+
+const std::string& porter_stem_memo(std::string_view word) {
+  thread_local std::unordered_map<std::string, std::string, memo_hash, std::equal_to<>> memo;
+  if (const auto it = memo.find(word); it != memo.end()) return it->second;
+  if (memo.size() >= (1U << 16)) memo.clear();
+  return memo.emplace(std::string(word), porter_stem(word)).first->second;
 }
 
 }  // namespace precis::text

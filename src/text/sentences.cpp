@@ -248,17 +248,17 @@ class sentence_rules {
     auto add = [&](std::size_t b) {
       if (b < n) out.push_back(b);
     };
+    const std::uint8_t* const p = t.p;
+    const bool* const candidate = candidate_;
     std::size_t pos = 0;
     while (pos < n) {
-      if (t.p[pos] < 0x80 && !candidate_[t.p[pos]]) {
-        ++pos;
-        continue;
-      }
+      while (pos < n && p[pos] < 0x80 && !candidate[p[pos]]) ++pos;  // most bytes
+      if (pos >= n) break;
       const std::size_t at = pos;
       std::uint8_t k = t.code_point(pos);  // pos: after the character
       if (!may_break_after(k)) continue;   // Extend and Format never are
       if (k == k_cr) {                     // SB3 CR x LF, SB4 ParaSep /
-        if (pos < n && t.p[pos] == '\n') ++pos;
+        if (pos < n && p[pos] == '\n') ++pos;
         add(pos);
         continue;
       }
@@ -289,7 +289,7 @@ class sentence_rules {
       u = t.at(q);
       if (para_sep(u.cls)) {  // SB9/SB10 keep the separator, SB11 breaks after it
         std::size_t b = u.end;
-        if (u.cls == k_cr && b < n && t.p[b] == '\n') ++b;
+        if (u.cls == k_cr && b < n && p[b] == '\n') ++b;
         add(b);
         pos = b;
         continue;
