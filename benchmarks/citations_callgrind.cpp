@@ -2,7 +2,7 @@
 // summaries of citation_data.hpp once to warm up, then once more inside `measured_pass`; run under
 // callgrind, which counts only that pass:
 //
-//   valgrind --tool=callgrind --toggle-collect='measured_pass*' build/benchmarks/citations_callgrind
+//   valgrind --tool=callgrind --toggle-collect='*measured_pass*' build/benchmarks/citations_callgrind
 //
 // and divide "Collected" by 1,024. The program prints the sum of the scores, which must not
 // change with an optimization.
