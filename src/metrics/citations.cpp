@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <cmath>
 #include <regex>
 #include <string>
@@ -380,15 +381,25 @@ std::string clean_text(std::string_view s) {
   std::string out(s.size(), '\0');
   std::size_t w = 0;
   bool space = false;
-  for (const char c : s) {
-    const std::uint8_t k = k_clean_class[static_cast<unsigned char>(c)];
-    if (k == 1) {
-      space = w > 0;
+  const std::size_t n = s.size();
+  for (std::size_t i = 0; i < n;) {
+    std::size_t j = i;  // a run of ordinary bytes is copied whole
+    while (j < n && k_clean_class[static_cast<unsigned char>(s[j])] == 0) ++j;
+    if (j > i) {
+      if (space) out[w++] = ' ';
+      space = false;
+      std::memcpy(out.data() + w, s.data() + i, j - i);
+      w += j - i;
+      i = j;
       continue;
     }
-    if (space && k != 2) out[w++] = ' ';
-    space = false;
-    out[w++] = c;
+    if (k_clean_class[static_cast<unsigned char>(s[i])] == 1) {
+      space = w > 0;
+    } else {  // punctuation that takes no space before it
+      space = false;
+      out[w++] = s[i];
+    }
+    ++i;
   }
   out.resize(w);
   return out;

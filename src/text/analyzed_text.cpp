@@ -181,11 +181,12 @@ analyzed_text::analyzed_text(std::string_view input, const analyze_options& opti
   type_kinds_.reserve(std::min<std::size_t>(tokens_.size(), 4096));
   std::unordered_map<std::string_view, std::uint32_t> non_ascii;
   std::string buf;
+  const bool all_ascii = ascii_bytes(text);  // one pass instead of one per token
   for (std::size_t i = 0; i < tokens_.size(); ++i) {
     const token& t = tokens_[i];
     const std::string_view raw = text.substr(t.begin, t.end - t.begin);
     std::uint32_t id;
-    if (ascii_bytes(raw)) {
+    if (all_ascii || ascii_bytes(raw)) {
       if (options.case_fold) {
         buf.resize(raw.size());
         for (std::size_t k = 0; k < raw.size(); ++k) {
