@@ -182,21 +182,23 @@ analyzed_text::analyzed_text(std::string_view input, const analyze_options& opti
   std::unordered_map<std::string_view, std::uint32_t> non_ascii;
   std::string buf;
   const bool all_ascii = ascii_bytes(text);  // one pass instead of one per token
+  // With case folding, ASCII tokens are read from a copy of the text with A-Z lowered (one pass
+  // over the text instead of a copy per token; bytes of multi-byte characters are left alone).
+  std::string lowered;
+  if (options.case_fold) {
+    lowered.resize(text.size());
+    for (std::size_t k = 0; k < text.size(); ++k) {
+      const auto c = static_cast<unsigned>(static_cast<unsigned char>(text[k]));
+      lowered[k] = static_cast<char>(c - 'A' < 26U ? c + ('a' - 'A') : c);
+    }
+  }
+  const std::string_view ascii_types = options.case_fold ? std::string_view(lowered) : text;
   for (std::size_t i = 0; i < tokens_.size(); ++i) {
     const token& t = tokens_[i];
     const std::string_view raw = text.substr(t.begin, t.end - t.begin);
     std::uint32_t id;
     if (all_ascii || ascii_bytes(raw)) {
-      if (options.case_fold) {
-        buf.resize(raw.size());
-        for (std::size_t k = 0; k < raw.size(); ++k) {
-          const char c = raw[k];
-          buf[k] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
-        }
-        id = types_.intern(buf);
-      } else {
-        id = types_.intern(raw);
-      }
+      id = types_.intern(ascii_types.substr(t.begin, t.end - t.begin));
     } else {
       const auto it = non_ascii.find(raw);
       if (it != non_ascii.end()) {

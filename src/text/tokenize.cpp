@@ -224,12 +224,17 @@ inline std::uint8_t ascii_class(const std::uint8_t* p, std::size_t i) noexcept {
   return k_ascii_classes[p[i]];
 }
 
-// Tokens of the pure-ASCII stretch p[b, e) that contains no white space.
+// Tokens of the pure-ASCII stretch p[b, e). White space in it is a boundary and no token (no
+// rule joins across it), so a whole ASCII text can be one stretch.
 void ascii_stretch(const std::uint8_t* p, std::size_t b, std::size_t e,
                    const tokenize_options& options, std::vector<token>& out) {
   std::size_t i = b;
   while (i < e) {
     const std::uint8_t k = ascii_class(p, i);
+    if (k == k_space) {
+      ++i;
+      continue;
+    }
     if (k == k_letter || k == k_digit || k == k_extend_num || k == k_at) {
       const std::size_t start = i;
       bool letter = k == k_letter, digit = k == k_digit;
@@ -283,6 +288,12 @@ inline bool is_ascii_space(std::uint8_t c) noexcept { return c == ' ' || (c >= 0
 void tokenize_into(std::string_view s, const tokenize_options& options, std::vector<token>& out) {
   const auto* p = reinterpret_cast<const std::uint8_t*>(s.data());
   const std::size_t n = s.size();
+  std::uint8_t any = 0;  // an all-ASCII text is one stretch (one pass the compiler vectorizes)
+  for (std::size_t i = 0; i < n; ++i) any = static_cast<std::uint8_t>(any | p[i]);
+  if (any < 0x80) {
+    ascii_stretch(p, 0, n, options, out);
+    return;
+  }
   // Stretches between ASCII white space; a stretch with a non-ASCII byte goes to ICU together
   // with the following stretches up to the last non-ASCII one among the next few, so that mixed
   // text does not re-enter ICU for every word.
