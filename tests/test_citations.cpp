@@ -180,7 +180,9 @@ TEST(CitationMetrics, HandComputed) {
 }
 
 TEST(CitationMetrics, PrecisionFlagsOverCitation) {
-  const pm::citation_scorer scorer(people());
+  pm::citation_options o;
+  o.function_words = "none";  // the plain kernel, so that the unseen "and" counts below
+  const pm::citation_scorer scorer(people(), o);
   // [a] alone supports the claim; dropping [c] keeps it supported: c is irrelevant (ALCE).
   const auto r = scorer.score("Alice works as a nurse [a][c].");
   EXPECT_EQ(r.citations, 2U);
@@ -198,6 +200,29 @@ TEST(CitationMetrics, PrecisionFlagsOverCitation) {
   // Duplicate keys in one claim count once.
   const auto d = scorer.score("Alice works as a nurse [a][a].");
   EXPECT_EQ(d.citations, 1U);
+}
+
+TEST(CitationMetrics, FunctionWordsNoSourceHasAreLeftOut) {
+  const double alice = std::log(1.6), rare = std::log(8.0 / 3.0), unseen = std::log(8.0);
+  const std::size_t a[] = {0};
+  pm::citation_options plain;
+  plain.function_words = "none";
+  const pm::citation_scorer fw(people()), none(people(), plain);
+  // "she" is in no source: left out by default, counted at the unseen idf by the plain kernel.
+  EXPECT_DOUBLE_EQ(fw.support("She works as a nurse", a), 1.0);
+  EXPECT_NEAR(none.support("She works as a nurse", a), 4 * rare / (4 * rare + unseen), 1e-12);
+  // A content word no source has still counts.
+  EXPECT_NEAR(fw.support("She works as a pilot", a), 3 * rare / (3 * rare + unseen), 1e-12);
+  // A function word some source has ("the", in c) still counts where it is missing.
+  EXPECT_NEAR(fw.support("Alice works as the nurse", a),
+              (alice + 3 * rare) / (alice + 4 * rare), 1e-12);
+  EXPECT_EQ(message_of([] {
+              pm::citation_options o;
+              o.function_words = "xx";
+              pm::citation_scorer s(people(), o);
+            }),
+            "[precis.invalid_argument] no built-in function-word list for language 'xx' "
+            "(expected en, or none)");
 }
 
 TEST(CitationMetrics, WordOrder) {

@@ -46,7 +46,7 @@ py_citation_options make_options(const std::string& unit, std::size_t min_claim_
                                  const std::optional<std::vector<std::string>>& value_keys,
                                  const std::optional<std::vector<std::string>>& citation_keys,
                                  bool leaves_are_claims, bool inline_markers,
-                                 std::size_t max_depth) {
+                                 std::size_t max_depth, const std::string& function_words) {
   py_citation_options p;
   auto& o = p.citation;
   if (unit == "sentence") {
@@ -65,6 +65,7 @@ py_citation_options make_options(const std::string& unit, std::size_t min_claim_
   o.word_order = word_order;
   o.stemmer = precis_python::stemmer_of(stemmer);
   o.stem_language = stem_language;
+  o.function_words = function_words;
   if (!encoder.is_none()) o.encoder = encoder.cast<std::shared_ptr<precis::embed::encoder>>();
   if (judge == "lexical") {
     o.judge = pm::support_judge::lexical;
@@ -363,7 +364,8 @@ void bind_citations(py::module_& m) {
         py::arg("support_threshold"), py::arg("judge"), py::arg("word_order"), py::arg("encoder"),
         py::arg("support"), py::arg("min_quote_words"), py::arg("stemmer"),
         py::arg("stem_language"), py::arg("value_keys"), py::arg("citation_keys"),
-        py::arg("leaves_are_claims"), py::arg("inline_markers"), py::arg("max_depth"));
+        py::arg("leaves_are_claims"), py::arg("inline_markers"), py::arg("max_depth"),
+        py::arg("function_words"));
   py::class_<py_citation_scorer, std::shared_ptr<py_citation_scorer>>(m, "CitationScorer")
       .def(py::init([](const py::object& sources, const py_citation_options& o) {
              return make_scorer(sources_of(sources, "sources"), o);

@@ -440,6 +440,31 @@ std::vector<text_span> find_quotes(std::string_view s) {
   return out;
 }
 
+constexpr char k_function_words_en[] =
+#include "../../data/function_words/en.txt"
+    ;
+
+// The built-in function-word list `language` as a vocabulary (empty for "none"); add a
+// data/function_words/<lang>.txt and a line here for another language.
+text::vocabulary function_word_list(std::string_view language) {
+  text::vocabulary out;
+  if (language == "none") return out;
+  if (language != "en") {
+    raise("invalid_argument", "no built-in function-word list for language '" +
+                                  std::string(language) + "' (expected en, or none)");
+  }
+  std::string_view data(k_function_words_en);
+  while (!data.empty()) {
+    const std::size_t eol = data.find('\n');
+    std::string_view line = data.substr(0, eol);
+    data = eol == std::string_view::npos ? std::string_view() : data.substr(eol + 1);
+    if (const auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
+    line = trim(line);
+    if (!line.empty()) out.intern(line);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string_view citation_style_name(citation_style style) noexcept {
@@ -482,6 +507,7 @@ struct citation_scorer::impl {
   text::analyze_options fast_analysis;
   std::vector<std::uint32_t> type_stem;  // global type id -> global stem id
   std::vector<std::vector<std::uint64_t>> source_bigrams;  // per source: sorted stem bigrams
+  text::vocabulary function_words;  // left out of a claim's support when no source has them
 
   bool is_id(std::string_view key) const { return by_id.find(key) != by_id.end(); }
   // Claims of a plain-text summary. With `body` set, also the analysis of the masked body and
@@ -593,6 +619,10 @@ struct citation_scorer::impl {
     }
     for (std::uint32_t k = first; k < end; ++k) {
       const auto key = keys[tokens[k]];
+      // A function word no source has ("she" where the post says "I") is no part of the claim.
+      if (key >= k_unseen && function_words.size() > 0 &&
+          function_words.find(a.token_type(k)).has_value())
+        continue;
       if (std::find(lc.local.begin(), lc.local.end(), key) != lc.local.end()) continue;
       lc.local.push_back(key);
       lc.stems.push_back(key >= k_unseen ? text::no_id : key);
@@ -668,6 +698,7 @@ citation_scorer::citation_scorer(std::span<const source_doc> sources,
   if (o.judge == support_judge::custom && !o.support_fn)
     raise("invalid_argument", "support_judge::custom needs a support function");
   p->patterns = compile_patterns(o.patterns);
+  p->function_words = function_word_list(o.function_words);
   std::vector<std::string_view> texts;
   for (std::size_t i = 0; i < sources.size(); ++i) {
     std::string id = sources[i].id.empty() ? std::to_string(i + 1) : sources[i].id;

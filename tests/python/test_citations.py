@@ -53,6 +53,23 @@ def test_word_order_option():
     assert precis.CitationScorer(PEOPLE).support("two cats has Alice", ["b"]) == 1.0
 
 
+def test_function_words_no_source_has_are_left_out():
+    posts = [("post_1", "I start my night shift at the hospital."),
+             ("post_2", "Our cat Miso turned five.")]
+    claim = "She works nights at a hospital [1]."
+    default = precis.citations(claim, posts)["claim_details"][0]
+    plain = precis.citations(claim, posts, function_words="none")["claim_details"][0]
+    assert default["supported"] and not plain["supported"]
+    assert default["support"] > plain["support"]
+    rare, unseen = math.log(8 / 3), math.log(8.0)
+    # "she" is in neither post: without it, "works as a nurse" is all in "a".
+    assert precis.CitationScorer(PEOPLE).support("She works as a nurse", ["a"]) == 1.0
+    assert precis.CitationScorer(PEOPLE, function_words="none").support(
+        "She works as a nurse", ["a"]) == pytest.approx(4 * rare / (4 * rare + unseen))
+    with pytest.raises(ValueError, match="no built-in function-word list for language 'xx'"):
+        precis.CitationScorer(PEOPLE, function_words="xx")
+
+
 def test_quotes_and_structured():
     r = precis.citations('She said "works as a nurse" [a].', PEOPLE)
     assert r["quotes"] == 1 and r["quote_details"][0]["found_in"] == "a"

@@ -4,7 +4,8 @@ source utilization and quote check, for summaries with citation markers (``[1]``
 structured summaries (JSON whose fields carry their sources, reported by JSON Pointer).
 
 Support is judged by the lexical kernel shared with the source-grounded metrics (default;
-``word_order=True`` also asks for the claim's word pairs in the cited source), by an
+``word_order=True`` also asks for the claim's word pairs in the cited source; function words
+that no source has, like "she" for a post's "I", are left out unless ``function_words="none"``), by an
 encoder (``judge="embedding"``, ``encoder=``) or by your function (``support=``, a callable
 ``(claim: str, ids: list[str], texts: list[str]) -> float`` in [0, 1]). Docs:
 docs/metrics/citations.md.
@@ -36,7 +37,7 @@ def _citation_options(unit: str = "sentence", min_claim_words: int = 1,
                       value_keys: Optional[Sequence[str]] = None,
                       citation_keys: Optional[Sequence[str]] = None,
                       leaves_are_claims: bool = True, inline_markers: bool = True,
-                      max_depth: int = 1000):
+                      max_depth: int = 1000, function_words: str = "en"):
     if judge is None:
         judge = "custom" if support is not None else "embedding" if encoder is not None \
             else "lexical"
@@ -49,7 +50,7 @@ def _citation_options(unit: str = "sentence", min_claim_words: int = 1,
         judge, word_order, encoder, support, min_quote_words, stemmer, stem_language,
         None if value_keys is None else list(value_keys),
         None if citation_keys is None else list(citation_keys), leaves_are_claims,
-        inline_markers, max_depth)
+        inline_markers, max_depth, function_words)
 
 
 def citation_columns() -> list:

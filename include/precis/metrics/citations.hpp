@@ -117,6 +117,11 @@ struct citation_options {
   /// share of the claim's distinct stem bigrams found within a sentence of a cited source)
   /// (docs/metrics/citations.md, "Word order"). Off by default.
   bool word_order = false;
+  /// Lexical judge only: claim words on this built-in function-word list ("en":
+  /// data/function_words/en.txt) that no source contains are left out of the claim's support, so
+  /// that "She works nights at a hospital" is not penalized for "she" and "a" against "I start my
+  /// night shift at the hospital". "none" counts every word (the plain kernel).
+  std::string function_words = "en";
   /// Analysis shared with the lexical kernel (stemmer for support).
   text::stemmer_kind stemmer = text::stemmer_kind::porter_nltk;
   std::string stem_language = "english";
