@@ -7,8 +7,8 @@
 
 #include <algorithm>
 #include <array>
-#include <cstring>
 #include <cmath>
+#include <cstring>
 #include <regex>
 #include <string>
 #include <unordered_map>
@@ -19,6 +19,7 @@
 #include "precis/embed/encoder.hpp"
 #include "precis/error.hpp"
 #include "precis/metrics/detail/source_index.hpp"
+#include "precis/metrics/detail/word_list.hpp"
 #include "precis/text/analyzed_text.hpp"
 #include "precis/text/porter.hpp"
 #include "precis/text/utf8.hpp"
@@ -444,25 +445,20 @@ constexpr char k_function_words_en[] =
 #include "../../data/function_words/en.txt"
     ;
 
-// The built-in function-word list `language` as a vocabulary (empty for "none"); add a
+// The built-in function-word list `language` (nullptr for "none"), built once per process; add a
 // data/function_words/<lang>.txt and a line here for another language.
-text::vocabulary function_word_list(std::string_view language) {
-  text::vocabulary out;
-  if (language == "none") return out;
+const text::vocabulary* function_word_list(std::string_view language) {
+  if (language == "none") return nullptr;
   if (language != "en") {
     raise("invalid_argument", "no built-in function-word list for language '" +
                                   std::string(language) + "' (expected en, or none)");
   }
-  std::string_view data(k_function_words_en);
-  while (!data.empty()) {
-    const std::size_t eol = data.find('\n');
-    std::string_view line = data.substr(0, eol);
-    data = eol == std::string_view::npos ? std::string_view() : data.substr(eol + 1);
-    if (const auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
-    line = trim(line);
-    if (!line.empty()) out.intern(line);
-  }
-  return out;
+  static const text::vocabulary en = [] {
+    text::vocabulary v;
+    for (const auto word : detail::list_entries(k_function_words_en)) v.intern(word);
+    return v;
+  }();
+  return &en;
 }
 
 }  // namespace
@@ -507,7 +503,8 @@ struct citation_scorer::impl {
   text::analyze_options fast_analysis;
   std::vector<std::uint32_t> type_stem;  // global type id -> global stem id
   std::vector<std::vector<std::uint64_t>> source_bigrams;  // per source: sorted stem bigrams
-  text::vocabulary function_words;  // left out of a claim's support when no source has them
+  // Left out of a claim's support when no source has them (nullptr: none).
+  const text::vocabulary* function_words = nullptr;
 
   bool is_id(std::string_view key) const { return by_id.find(key) != by_id.end(); }
   // Claims of a plain-text summary. With `body` set, also the analysis of the masked body and
@@ -620,8 +617,8 @@ struct citation_scorer::impl {
     for (std::uint32_t k = first; k < end; ++k) {
       const auto key = keys[tokens[k]];
       // A function word no source has ("she" where the post says "I") is no part of the claim.
-      if (key >= k_unseen && function_words.size() > 0 &&
-          function_words.find(a.token_type(k)).has_value())
+      if (key >= k_unseen && function_words != nullptr &&
+          function_words->find(a.token_type(k)).has_value())
         continue;
       if (std::find(lc.local.begin(), lc.local.end(), key) != lc.local.end()) continue;
       lc.local.push_back(key);

@@ -16,6 +16,7 @@
 #include "precis/metrics/citations.hpp"
 #include "precis/metrics/detail/fragments.hpp"
 #include "precis/metrics/detail/source_index.hpp"
+#include "precis/metrics/detail/word_list.hpp"
 #include "precis/metrics/embedding.hpp"
 #include "precis/text/tokenize.hpp"
 #include "precis/text/utf8.hpp"
@@ -50,19 +51,8 @@ std::string_view builtin_fillers(std::string_view language) {
 
 std::vector<std::string> parse_phrases(std::string_view data) {
   std::vector<std::string> out;
-  std::size_t pos = 0;
-  while (pos < data.size()) {
-    std::size_t end = data.find('\n', pos);
-    if (end == std::string_view::npos) end = data.size();
-    std::string_view line = data.substr(pos, end - pos);
-    pos = end + 1;
-    if (const auto hash = line.find('#'); hash != std::string_view::npos)
-      line = line.substr(0, hash);
-    while (!line.empty() && (line.back() == ' ' || line.back() == '\r' || line.back() == '\t')) {
-      line.remove_suffix(1);
-    }
-    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
-    if (!line.empty() && line.find(")fill\"") == std::string_view::npos) out.emplace_back(line);
+  for (const auto line : detail::list_entries(data)) {
+    if (line.find(")fill\"") == std::string_view::npos) out.emplace_back(line);
   }
   return out;
 }
