@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "precis/error.hpp"
+#include "precis/text/normalize.hpp"
 #include "precis/text/porter.hpp"
 #include "precis/text/snowball.hpp"
 
@@ -35,12 +36,6 @@ std::uint64_t hash_bytes(std::string_view s) noexcept {
   h *= 0x165667B19E3779F9ULL;
   h ^= h >> 29;
   return h;
-}
-
-bool ascii_bytes(std::string_view s) noexcept {
-  unsigned char high = 0;
-  for (const char c : s) high |= static_cast<unsigned char>(c);
-  return high < 0x80;
 }
 
 snowball_stemmer& thread_stemmer(const std::string& language) {
@@ -181,23 +176,17 @@ analyzed_text::analyzed_text(std::string_view input, const analyze_options& opti
   type_kinds_.reserve(std::min<std::size_t>(tokens_.size(), 4096));
   std::unordered_map<std::string_view, std::uint32_t> non_ascii;
   std::string buf;
-  const bool all_ascii = ascii_bytes(text);  // one pass instead of one per token
+  const bool all_ascii = is_ascii(text);  // one pass instead of one per token
   // With case folding, ASCII tokens are read from a copy of the text with A-Z lowered (one pass
   // over the text instead of a copy per token; bytes of multi-byte characters are left alone).
   std::string lowered;
-  if (options.case_fold) {
-    lowered.resize(text.size());
-    for (std::size_t k = 0; k < text.size(); ++k) {
-      const auto c = static_cast<unsigned>(static_cast<unsigned char>(text[k]));
-      lowered[k] = static_cast<char>(c - 'A' < 26U ? c + ('a' - 'A') : c);
-    }
-  }
+  if (options.case_fold) ascii_lower_into(text, lowered);
   const std::string_view ascii_types = options.case_fold ? std::string_view(lowered) : text;
   for (std::size_t i = 0; i < tokens_.size(); ++i) {
     const token& t = tokens_[i];
     const std::string_view raw = text.substr(t.begin, t.end - t.begin);
     std::uint32_t id;
-    if (all_ascii || ascii_bytes(raw)) {
+    if (all_ascii || is_ascii(raw)) {
       id = types_.intern(ascii_types.substr(t.begin, t.end - t.begin));
     } else {
       const auto it = non_ascii.find(raw);

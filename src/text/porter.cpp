@@ -17,6 +17,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "precis/text/normalize.hpp"
 #include "precis/text/utf8.hpp"
 
 namespace precis::text {
@@ -313,12 +314,6 @@ const std::string_view* find_irregular(std::string_view word) noexcept {
     if (f.form == word) return &f.stem;
   }
   return nullptr;
-}
-
-bool is_ascii(std::string_view s) noexcept {
-  unsigned char any = 0;
-  for (const char c : s) any = static_cast<unsigned char>(any | static_cast<unsigned char>(c));
-  return any < 0x80;
 }
 
 // One byte per character: ASCII words, and invalid UTF-8 as documented.

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "precis/error.hpp"
+#include "precis/text/normalize.hpp"
 #include "precis/text/utf8.hpp"
 
 namespace precis::text {
@@ -288,9 +289,7 @@ inline bool is_ascii_space(std::uint8_t c) noexcept { return c == ' ' || (c >= 0
 void tokenize_into(std::string_view s, const tokenize_options& options, std::vector<token>& out) {
   const auto* p = reinterpret_cast<const std::uint8_t*>(s.data());
   const std::size_t n = s.size();
-  std::uint8_t any = 0;  // an all-ASCII text is one stretch (one pass the compiler vectorizes)
-  for (std::size_t i = 0; i < n; ++i) any = static_cast<std::uint8_t>(any | p[i]);
-  if (any < 0x80) {
+  if (is_ascii(s)) {  // an all-ASCII text is one stretch
     ascii_stretch(p, 0, n, options, out);
     return;
   }

@@ -30,6 +30,8 @@ const std::locale& icu_locale() {
   return loc;
 }
 
+}  // namespace
+
 void ascii_lower_into(std::string_view s, std::string& out) {
   out.resize(s.size());
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -37,8 +39,6 @@ void ascii_lower_into(std::string_view s, std::string& out) {
     out[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
   }
 }
-
-}  // namespace
 
 bool is_ascii(std::string_view s) noexcept {
   std::size_t i = 0;

@@ -11,6 +11,10 @@ namespace precis::text {
 /// True when every byte of `s` is below 0x80 (checked eight bytes at a time).
 [[nodiscard]] bool is_ascii(std::string_view s) noexcept;
 
+/// `s` with ASCII A-Z lowered and every other byte unchanged, into `out` (resized): the case
+/// folding of ASCII text, and of the ASCII letters of any UTF-8 text.
+void ascii_lower_into(std::string_view s, std::string& out);
+
 /// `s` normalized for comparison: NFKC (compatibility composition: "ﬁ" -> "fi", "①" -> "1",
 /// full-width "Ａ" -> "A") and/or full Unicode case folding ("Straße" -> "strasse", Greek final
 /// sigma "ς" -> "σ"). With both on the result is NFKC(fold(NFKC(s))), so it is closed under both.
