@@ -1,7 +1,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cstdint>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -10,6 +9,7 @@
 
 #include "precis/error.hpp"
 #include "precis/text/sentences.hpp"
+#include "../tests/reference/bleu_reference.hpp"  // precis_reference::encode (UTF-8)
 
 namespace pt = precis::text;
 
@@ -140,23 +140,6 @@ TEST(Sentences, OwnRulesMatchIcuIteration) {
     if (std::all_of(p.begin(), p.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
       ascii.push_back(p);
   }
-  auto encode = [](std::uint32_t c, std::string& out) {  // UTF-8
-    if (c < 0x80) {
-      out += static_cast<char>(c);
-    } else if (c < 0x800) {
-      out += static_cast<char>(0xC0 | (c >> 6));
-      out += static_cast<char>(0x80 | (c & 0x3F));
-    } else if (c < 0x10000) {
-      out += static_cast<char>(0xE0 | (c >> 12));
-      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (c & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (c >> 18));
-      out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (c & 0x3F));
-    }
-  };
   std::mt19937 rng(2026);
   std::size_t ascii_texts = 0;
   for (int round = 0; round < 100000; ++round) {
@@ -170,11 +153,11 @@ TEST(Sentences, OwnRulesMatchIcuIteration) {
         default: {  // ASCII bytes and pieces mixed with any code point (no surrogates)
           const auto r = rng() % 4;
           if (r == 0) {
-            std::uint32_t c = 0;
+            char32_t c = 0;
             do {
-              c = static_cast<std::uint32_t>(1 + rng() % 0x2FFFF);
+              c = static_cast<char32_t>(1 + rng() % 0x2FFFF);
             } while (c >= 0xD800 && c <= 0xDFFF);
-            encode(c, s);
+            s += precis_reference::encode(c);
           } else if (r == 1) {
             s += static_cast<char>(1 + rng() % 127);
           } else {
