@@ -200,8 +200,8 @@ TEST(Fragments, SuffixAutomatonMatchesSlowReferenceOnRandomInputs) {
   }
 }
 
-TEST(Faithfulness, ScoresStayInRangeOnSummEval) {
-  std::ifstream in(std::string(PRECIS_DATA_DIR) + "/summeval-dev.jsonl");
+TEST(Faithfulness, ScoresStayInRangeOnTheRepositoryCorpus) {
+  std::ifstream in(std::string(PRECIS_DATA_DIR) + "/corpus.jsonl");
   ASSERT_TRUE(in.good());
   std::string line;
   int checked = 0;

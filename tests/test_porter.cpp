@@ -44,11 +44,12 @@ std::vector<std::pair<std::string, std::string>> read_fixture() {
 
 }  // namespace
 
-// Every row of the fixture: NLTK 3.8 PorterStemmer() on every lower-cased alphanumeric token of
-// the dev texts.
+// Every row of tests/data/porter-nltk.tsv: NLTK's PorterStemmer() on every lower-cased alphanumeric
+// token of the repository's corpus (tests/data/make_fixtures.py; the Python suite also compares
+// with NLTK live).
 TEST(Porter, MatchesNltkFixture) {
   const auto rows = read_fixture();
-  ASSERT_EQ(rows.size(), 5115U);
+  ASSERT_GE(rows.size(), 3000U);
   std::size_t matched = 0;
   std::string out;
   for (const auto& [word, stem] : rows) {

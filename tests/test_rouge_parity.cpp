@@ -1,8 +1,9 @@
 // Parity with Google's rouge-score 0.1.2: every precision/recall/F1 triple of
-// $PRECIS_DATA_DIR/rouge-parity.jsonl (SummEval dev summaries, PTB-tokenized and detokenized text,
-// with and without stemming; rouge-score was called as score(target, prediction), so target is
-// the reference and prediction the summary) must match within 1e-12, through the free function,
-// the cached scorer and the batch call.
+// tests/data/rouge-parity.jsonl (the repository's own texts: example articles, biographies and
+// documentation paragraphs, with and without stemming; written by tests/data/make_fixtures.py,
+// which calls score(target, prediction), so target is the reference and prediction the summary)
+// must match within 1e-12, through the free function, the cached scorer and the batch call. The
+// Python suite compares with rouge-score live (tests/python/test_parity_live.py).
 
 #include <gtest/gtest.h>
 
@@ -52,7 +53,7 @@ pm::rouge_options parity_options(bool stem) {
 
 TEST(RougeParity, EveryTripleMatchesRougeScore) {
   const auto records = load();
-  ASSERT_EQ(records.size(), 1696U) << "fixture " << PRECIS_DATA_DIR << "/rouge-parity.jsonl";
+  ASSERT_GE(records.size(), 700U) << "fixture " << PRECIS_DATA_DIR << "/rouge-parity.jsonl";
   double max_diff = 0.0;
   std::size_t compared = 0, records_ok = 0;
   for (const bool stem : {false, true}) {
@@ -92,9 +93,9 @@ TEST(RougeParity, EveryTripleMatchesRougeScore) {
       if (ok) ++records_ok;
     }
   }
-  EXPECT_EQ(compared, 1696U * 2 * 4 * 3);
-  EXPECT_EQ(records_ok, 1696U * 2);
-  std::cout << "[ parity ] " << records_ok << " of " << 1696 * 2
+  EXPECT_EQ(compared, records.size() * 2 * 4 * 3);
+  EXPECT_EQ(records_ok, records.size() * 2);
+  std::cout << "[ parity ] " << records_ok << " of " << records.size() * 2
             << " (record, stem setting) pairs matched; " << compared
             << " numbers compared; max abs diff " << max_diff << "\n";
   RecordProperty("max_abs_diff", std::to_string(max_diff));

@@ -1,6 +1,7 @@
-// Parity with sacrebleu 2.6: every sentence score in sacrebleu-parity.jsonl (BLEU with 1 and 11
-// references, chrF with 1 and 11, chrF++ with 1) and every corpus score and signature in
-// sacrebleu-corpus.json must agree within 1e-9 on sacrebleu's 0..100 scale.
+// Parity with sacrebleu 2.6: every sentence score in tests/data/sacrebleu-parity.jsonl (BLEU with 1
+// and 2 references, chrF with 1 and 2, chrF++ with 1) and every corpus score and signature in
+// sacrebleu-corpus.json must agree within 1e-9 on sacrebleu's 0..100 scale. The texts are the
+// repository's own (tests/data/make_fixtures.py); the Python suite compares with sacrebleu live.
 
 #include <gtest/gtest.h>
 
@@ -27,7 +28,7 @@ struct record {
   std::string id;
   std::string hypothesis;
   std::vector<std::string> references;
-  double bleu_1ref, bleu_11ref, chrf_1ref, chrf_11ref, chrfpp_1ref;
+  double bleu_1ref, bleu_nref, chrf_1ref, chrf_nref, chrfpp_1ref;
 };
 
 const std::vector<record>& records() {
@@ -40,8 +41,8 @@ const std::vector<record>& records() {
       const auto j = nlohmann::json::parse(line);
       out.push_back(record{j.at("id").get<std::string>(), j.at("hypothesis").get<std::string>(),
                            j.at("references").get<std::vector<std::string>>(),
-                           j.at("bleu_1ref").get<double>(), j.at("bleu_11ref").get<double>(),
-                           j.at("chrf_1ref").get<double>(), j.at("chrf_11ref").get<double>(),
+                           j.at("bleu_1ref").get<double>(), j.at("bleu_nref").get<double>(),
+                           j.at("chrf_1ref").get<double>(), j.at("chrf_nref").get<double>(),
                            j.at("chrfpp_1ref").get<double>()});
     }
     return out;
@@ -70,24 +71,24 @@ struct tally {
   }
 };
 
-TEST(SacrebleuParity, FixtureIsComplete) { EXPECT_EQ(records().size(), 1696U); }
+TEST(SacrebleuParity, FixtureIsComplete) { EXPECT_GE(records().size(), 700U); }
 
 TEST(SacrebleuParity, SentenceBleuOneReference) {
   tally t{"bleu_1ref"};
   for (const auto& r : records()) {
     t.add(100 * precis::metrics::bleu(r.hypothesis, r.references.at(0)).score, r.bleu_1ref, r.id);
   }
-  EXPECT_EQ(t.checked, 1696U);
+  EXPECT_EQ(t.checked, records().size());
 }
 
-TEST(SacrebleuParity, SentenceBleuElevenReferences) {
-  tally t{"bleu_11ref"};
+TEST(SacrebleuParity, SentenceBleuTwoReferences) {
+  tally t{"bleu_nref"};
   for (const auto& r : records()) {
     const auto refs = views(r.references);
-    ASSERT_EQ(refs.size(), 11U);
-    t.add(100 * precis::metrics::bleu(r.hypothesis, refs).score, r.bleu_11ref, r.id);
+    ASSERT_GE(refs.size(), 1U);
+    t.add(100 * precis::metrics::bleu(r.hypothesis, refs).score, r.bleu_nref, r.id);
   }
-  EXPECT_EQ(t.checked, 1696U);
+  EXPECT_EQ(t.checked, records().size());
 }
 
 TEST(SacrebleuParity, SentenceChrfOneReference) {
@@ -95,16 +96,16 @@ TEST(SacrebleuParity, SentenceChrfOneReference) {
   for (const auto& r : records()) {
     t.add(100 * precis::metrics::chrf(r.hypothesis, r.references.at(0)).score, r.chrf_1ref, r.id);
   }
-  EXPECT_EQ(t.checked, 1696U);
+  EXPECT_EQ(t.checked, records().size());
 }
 
-TEST(SacrebleuParity, SentenceChrfElevenReferences) {
-  tally t{"chrf_11ref"};
+TEST(SacrebleuParity, SentenceChrfTwoReferences) {
+  tally t{"chrf_nref"};
   for (const auto& r : records()) {
     const auto refs = views(r.references);
-    t.add(100 * precis::metrics::chrf(r.hypothesis, refs).score, r.chrf_11ref, r.id);
+    t.add(100 * precis::metrics::chrf(r.hypothesis, refs).score, r.chrf_nref, r.id);
   }
-  EXPECT_EQ(t.checked, 1696U);
+  EXPECT_EQ(t.checked, records().size());
 }
 
 TEST(SacrebleuParity, SentenceChrfPlusPlusOneReference) {
@@ -115,7 +116,7 @@ TEST(SacrebleuParity, SentenceChrfPlusPlusOneReference) {
     t.add(100 * precis::metrics::chrf(r.hypothesis, r.references.at(0), o).score, r.chrfpp_1ref,
           r.id);
   }
-  EXPECT_EQ(t.checked, 1696U);
+  EXPECT_EQ(t.checked, records().size());
 }
 
 TEST(SacrebleuParity, BatchAndScorerAgreeWithFixture) {
@@ -128,10 +129,10 @@ TEST(SacrebleuParity, BatchAndScorerAgreeWithFixture) {
   }
   const auto b = precis::metrics::bleu_batch(hyps, refs, {}, 2);
   const auto c = precis::metrics::chrf_batch(hyps, refs, {}, 2);
-  tally tb{"bleu_11 batch"}, tc{"chrf_11 batch"};
+  tally tb{"bleu_n batch"}, tc{"chrf_n batch"};
   for (std::size_t i = 0; i < hyps.size(); ++i) {
-    tb.add(100 * b[i].score, records()[i].bleu_11ref, records()[i].id);
-    tc.add(100 * c[i].score, records()[i].chrf_11ref, records()[i].id);
+    tb.add(100 * b[i].score, records()[i].bleu_nref, records()[i].id);
+    tc.add(100 * c[i].score, records()[i].chrf_nref, records()[i].id);
     const precis::metrics::bleu_scorer bs(refs[i]);
     const precis::metrics::chrf_scorer cs(refs[i]);
     EXPECT_EQ(bs.score(hyps[i]).score, b[i].score);
@@ -143,19 +144,12 @@ TEST(SacrebleuParity, CorpusScoresAndSignatures) {
   std::ifstream in(std::string(PRECIS_DATA_DIR) + "/sacrebleu-corpus.json");
   const auto j = nlohmann::json::parse(in);
   std::map<std::string, const record*> by_id;
-  for (const auto& r : records()) {
-    // The corpus ids name the SummEval record; its text is the `/ptb` variant of the fixture.
-    const auto slash = r.id.find('/');
-    const std::string doc = r.id.substr(0, slash);
-    const std::string rest = r.id.substr(slash + 1);
-    const std::string system = rest.substr(0, rest.find('/'));
-    if (rest.ends_with("/ptb")) by_id[doc + "|" + system] = &r;
-  }
+  for (const auto& r : records()) by_id[r.id] = &r;
   tally tb{"corpus bleu"}, tc{"corpus chrf"};
   for (const auto& [system, v] : j.at("systems").items()) {
     std::vector<std::string_view> hyps, refs;
     for (const auto& id : v.at("ids")) {
-      const auto it = by_id.find(id.get<std::string>() + "|" + system);
+      const auto it = by_id.find(id.get<std::string>());
       ASSERT_NE(it, by_id.end()) << system << " " << id;
       hyps.push_back(it->second->hypothesis);
       refs.push_back(it->second->references.at(0));
@@ -165,17 +159,12 @@ TEST(SacrebleuParity, CorpusScoresAndSignatures) {
     tc.add(100 * precis::metrics::corpus_chrf(hyps, refs).score, v.at("chrf").get<double>(),
            system);
   }
-  EXPECT_EQ(tb.checked, 16U);
-  // Our version field names precis' compatibility target; the fixture's local build suffix
-  // (`.post1+gf615c72`) is not reproduced.
-  const auto strip_suffix = [](std::string s) {
-    const auto at = s.find(".post1+");
-    return at == std::string::npos ? s : s.substr(0, at);
-  };
+  EXPECT_EQ(tb.checked, j.at("systems").size());
+  EXPECT_GE(tb.checked, 30U);
   EXPECT_EQ(precis::metrics::bleu_signature(bleu_options{}, 1, true),
-            strip_suffix(j.at("signature_bleu").get<std::string>()));
+            j.at("signature_bleu").get<std::string>());
   EXPECT_EQ(precis::metrics::chrf_signature(chrf_options{}, 1),
-            strip_suffix(j.at("signature_chrf").get<std::string>()));
+            j.at("signature_chrf").get<std::string>());
 }
 
 }  // namespace

@@ -32,7 +32,7 @@ using float_array = py::array_t<float, py::array::c_style | py::array::forcecast
 pe::matrix_map as_matrix(const py::handle& obj, const char* name) {
   if (!py::isinstance<py::array>(obj)) {
     throw py::type_error(std::string(name) + " must be a numpy.ndarray of float32, not " +
-                         std::string(py::str(obj.get_type().attr("__name__"))));
+                         precis_python::type_name(obj));
   }
   const auto arr = py::reinterpret_borrow<py::array>(obj);
   if (!arr.dtype().is(py::dtype::of<float>())) {
@@ -150,7 +150,7 @@ std::shared_ptr<pe::encoder> python_encoder(const std::string& id, std::size_t d
         const auto arr = float_array::ensure(out);
         if (!arr) {
           throw py::type_error("encoder '" + id + "' must return a numeric array, not " +
-                               std::string(py::str(out.get_type().attr("__name__"))));
+                               precis_python::type_name(out));
         }
         if (arr.ndim() != 2) {
           precis::raise("invalid_argument", "encoder '" + id + "' must return a 2-D array, got " +
@@ -173,7 +173,7 @@ std::string utf8_of(const py::handle& item, const std::string& name) {
 std::vector<std::string> strings(const py::handle& seq, const char* name) {
   if (py::isinstance<py::str>(seq) || !py::isinstance<py::sequence>(seq)) {
     throw py::type_error(std::string(name) + " must be a list of str, not " +
-                         std::string(py::str(seq.get_type().attr("__name__"))));
+                         precis_python::type_name(seq));
   }
   const auto s = py::reinterpret_borrow<py::sequence>(seq);
   std::vector<std::string> out;

@@ -20,7 +20,7 @@ std::string encode_utf8(const py::handle& str) {
 }
 
 std::string type_name(const py::handle& value) {
-  return std::string(py::str(value.get_type().attr("__name__")));
+  return std::string(py::str(py::type::of(value).attr("__name__")));
 }
 
 std::string utf8_of(const py::handle& value, const std::string& field) {

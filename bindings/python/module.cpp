@@ -309,14 +309,7 @@ py::tuple score_batch(const py::list& summaries, const py::list& references,
 PYBIND11_MODULE(_core, m) {
   m.doc() = "precis C++ core (use the `precis` package)";
   m.attr("__version__") = precis::version();
-  static py::exception<precis::error> precis_error(m, "PrecisError", PyExc_ValueError);
-  py::register_exception_translator([](std::exception_ptr p) {
-    try {
-      if (p) std::rethrow_exception(p);
-    } catch (const precis::error& e) {
-      precis_error(e.what());
-    }
-  });
+  py::register_exception<precis::error>(m, "PrecisError", PyExc_ValueError);
 
   // ---- text ----
   m.def("normalize", [](const std::string& text, bool nfkc, bool case_fold) {

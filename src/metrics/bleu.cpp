@@ -4,6 +4,7 @@
 
 #include "precis/metrics/bleu.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -196,7 +197,9 @@ bleu_result bleu_from_statistics(const bleu_statistics& st, const bleu_options& 
     log_sum += p == 0.0 ? -9999999999.0 : std::log(p);  // sacrebleu's my_log
   }
   const double score100 = r.brevity_penalty * std::exp(log_sum / eff_order);
-  r.score = score100 / 100.0;
+  // A perfect match gives exp(log 100) = 100.00000000000004 (sacrebleu reports that); precis keeps
+  // scores on 0..1, so the rounding excess is cut (4e-16, far inside the 1e-9 parity tolerance).
+  r.score = std::min(score100 / 100.0, 1.0);
   for (std::size_t k = 0; k < prec100.size(); ++k) r.precisions[k] = prec100[k] / 100.0;
   r.effective_order = eff_order;
   return r;

@@ -1,11 +1,12 @@
 import json
-import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-DATA = Path(os.environ.get("PRECIS_DATA_DIR", ROOT.parent / "shared" / "data"))
+# Fixtures the repository owns: its own texts with the reference tools' numbers, written by
+# tests/data/make_fixtures.py. Tests never read ../shared (a user's clone has none).
+DATA = ROOT / "tests" / "data"
 
 
 def read_jsonl(name):
@@ -24,5 +25,7 @@ def sacrebleu_parity():
 
 
 @pytest.fixture(scope="session")
-def summeval():
-    return read_jsonl("summeval-dev.jsonl")
+def corpus():
+    """741 records {id, doc_id, system_id, summary, source, references}: the example articles and
+    biographies and paragraphs of the docs (tests/data/corpus.jsonl)."""
+    return read_jsonl("corpus.jsonl")

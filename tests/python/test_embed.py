@@ -77,7 +77,9 @@ def test_alignment_and_ragged_batch():
     assert len(batch) == 40
     for s, t, r in zip(sums, srcs, batch):
         c = _cos(s, t)
-        np.testing.assert_array_equal(r["best_source"], c.argmax(axis=1))
+        # The chosen source sentence is a best one (random vectors can tie within float error).
+        np.testing.assert_allclose(c[np.arange(len(c)), r["best_source"]], c.max(axis=1),
+                                   atol=2e-5)
         np.testing.assert_allclose(r["best_score"], c.max(axis=1), atol=2e-5)
         assert r["score"] == pytest.approx(c.max(axis=1).mean(), abs=2e-5)
         assert r["coverage"] == pytest.approx(c.max(axis=0).mean(), abs=2e-5)

@@ -14,7 +14,7 @@ def test_batch_reports_every_record_failed_ones_included():
         ids=["a", "b", "c", "d", "e"], metrics=["rouge1", "bleu"])
     df = pd.DataFrame(table)
     assert len(df) == 5
-    assert df["error"][0] is None and df["rouge1"][0] > 0
+    assert pd.isna(df["error"][0]) and df["rouge1"][0] > 0
     assert df["error"][1] == ("[precis.invalid_utf8] record 1 (id 'b'), field 'summary': "
                               "invalid UTF-8 at byte 4")
     assert df["error"][2] == ("[precis.invalid_argument] record 2 (id 'c'), field 'references' "

@@ -106,9 +106,9 @@ def test_scorer_agrees_with_free_functions():
     assert table["error"] == [None, None]
 
 
-def test_batch_into_pandas_matches_single_calls(summeval):
+def test_batch_into_pandas_matches_single_calls(corpus):
     pd = pytest.importorskip("pandas")
-    records = summeval[:48]
+    records = corpus[:48]
     table = precis.grounded_batch([{"id": r["system_id"], "summary": r["summary"],
                                     "source": r["source"]} for r in records], threads=2)
     df = pd.DataFrame(table)
@@ -141,11 +141,11 @@ def test_score_engine_accepts_grounded_metrics_without_references():
     assert table["relevance_query_coverage"][0] == 1.0
 
 
-def test_sentence_details_as_a_table(summeval):
+def test_sentence_details_as_a_table(corpus):
     pd = pytest.importorskip("pandas")
     records = [{"id": r["system_id"], "summary": r["summary"], "source": r["source"]}
-               for r in summeval[:16]]
-    records.append({"id": "empty", "summary": "", "source": ARTICLE})
+               for r in corpus[:16]]
+    records.append({"id": "empty summary", "summary": "", "source": ARTICLE})
     records.append({"id": "bad", "summary": "x", "source": "bad \udcff"})
     df = pd.DataFrame(precis.grounded_sentences(records, threads=2))
     assert set(df["record"]) == set(range(18))
@@ -154,9 +154,9 @@ def test_sentence_details_as_a_table(summeval):
     assert list(rows["support"]) == [s["support"] for s in first]
     assert list(rows["begin"]) == [s["begin"] for s in first]
     assert list(rows["best_source"]) == [s["best_source"] for s in first]
-    empty = df[df["id"] == "empty"]
+    empty = df[df["id"] == "empty summary"]
     assert len(empty) == 1 and pd.isna(empty["sentence"].iloc[0])
-    assert empty["error"].iloc[0] is None
+    assert pd.isna(empty["error"].iloc[0])
     bad = df[df["id"] == "bad"]
     assert bad["error"].iloc[0].startswith("[precis.invalid_utf8] record 17 (id 'bad'), source '1'")
 
