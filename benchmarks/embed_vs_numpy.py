@@ -5,7 +5,7 @@ then multiplies (one GEMM, Eigen); numpy's line is the raw product on the BLAS n
 against (printed), so precis does slightly more work. Target: precis within 1.25x of numpy.
 Also: hashed encoder throughput (MB/s, one thread and two).
 
-    PYTHONPATH=build/python /usr/bin/python3 benchmarks/embed_vs_numpy.py
+    PYTHONPATH=build/python .venv/bin/python benchmarks/embed_vs_numpy.py
 """
 import json
 import os

@@ -6,7 +6,7 @@ averaged (G-Eval's "summary level", as in data/README.md). Metrics are computed 
 *source* article (no reference), with the hashed TF-IDF encoder (default options; and with IDF
 fitted on the dev sources).
 
-    PYTHONPATH=build/python /usr/bin/python3 benchmarks/meta_eval_embedding.py
+    PYTHONPATH=build/python .venv/bin/python benchmarks/meta_eval_embedding.py
 """
 import json
 import os

@@ -9,7 +9,7 @@ Incomplete one, ties count 1/2) on all of them, on those whose evidence has text
 URL), and on two disjoint halves split by question (a check that nothing was tuned to one half:
 no signal has a fitted parameter).
 
-    PYTHONPATH=build/python /usr/bin/python3 benchmarks/meta_eval_expertqa.py \
+    PYTHONPATH=build/python .venv/bin/python benchmarks/meta_eval_expertqa.py \
         [--data ../shared/data/expertqa-dev.jsonl] [--threshold 0.5]
 
 Signals:

@@ -4,7 +4,7 @@ Summary-level Spearman correlation as G-Eval (Liu et al., 2023) computes it: for
 the correlation between a metric and the mean expert rating over the article's summaries; then
 the mean over articles, skipping articles where either side is constant. No references are used.
 
-    PYTHONPATH=build/python /usr/bin/python3 benchmarks/meta_eval_summeval.py \
+    PYTHONPATH=build/python .venv/bin/python benchmarks/meta_eval_summeval.py \
         [--data ../shared/data/summeval-dev.jsonl] [--all] [--embedding]
 
 ``--embedding`` also scores faithfulness with an embedding support signal from the built-in

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Throughput of the batch API on the SummEval dev pairs (summary vs references[0]).
 
-    PYTHONPATH=build/python /usr/bin/python3 benchmarks/throughput.py [--repeat 5]
+    PYTHONPATH=build/python .venv/bin/python benchmarks/throughput.py [--repeat 5]
 
 Prints pairs/s per metric for 1 and 2 threads, and the ratio against the reference tools'
 single-process speed on this machine class as measured for the foundation issue (rouge-score with

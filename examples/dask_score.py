@@ -4,7 +4,7 @@ Each partition is scored by precis' batch API (C++, GIL released) inside a worke
 scoring function is a plain module-level function, so Dask can pickle it (pybind11 functions
 cannot be pickled themselves). Prints the citation metrics by kind of summary.
 
-    PYTHONPATH=build/python /usr/bin/python3 examples/dask_score.py \
+    PYTHONPATH=build/python .venv/bin/python examples/dask_score.py \
         [--data examples/data/biographies.jsonl] [--workers 2]
 """
 

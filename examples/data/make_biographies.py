@@ -2,7 +2,7 @@
 summaries of varied quality, in two forms (text with [n] markers; JSON extraction schema with
 sources per field), each with the verdicts expected by construction. Deterministic (seed 2026).
 
-    /usr/bin/python3 examples/data/make_biographies.py > examples/data/biographies.jsonl
+    .venv/bin/python examples/data/make_biographies.py > examples/data/biographies.jsonl
 
 Record fields: id, person, sources [{id, text}], format ("text" | "json"), kind, summary,
 expected {claims, cited_claims, citations, valid_citations, dangling, supported_claims,
