@@ -247,3 +247,10 @@ from .judge import *  # noqa: F401,F403,E402
 from .citations import *  # noqa: F401,F403,E402
 
 __all__ += _grounded.__all__ + _embed.__all__ + _judge.__all__ + _citations.__all__
+
+# Meta-evaluation: precis.stats holds the correlations and bootstrap; the two table functions are
+# top-level names too.
+from . import stats  # noqa: E402
+from .stats import compare_systems, meta_evaluate  # noqa: E402
+
+__all__ += ["stats", "meta_evaluate", "compare_systems"]
