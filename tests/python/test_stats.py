@@ -103,5 +103,5 @@ def test_meta_evaluate_and_compare_systems_tables(corpus):
     assert top["low"] <= top["value"] <= top["high"] and top["value"] > 0.5
     ranked = precis.compare_systems(table, "rouge1", resamples=200)
     assert list(ranked["mean"]) == sorted(ranked["mean"], reverse=True)
-    assert ranked["vs"].iloc[0] is None and ranked["vs"].iloc[1] == ranked["system"].iloc[0]
+    assert pd.isna(ranked["vs"].iloc[0]) and ranked["vs"].iloc[1] == ranked["system"].iloc[0]
     assert (ranked["difference"].iloc[1:] <= 0).all()
