@@ -471,4 +471,5 @@ PYBIND11_MODULE(_core, m) {
   precis_python::bind_embed(m);
   precis_python::bind_judge(m);
   precis_python::bind_citations(m);
+  precis_python::bind_compat(m);
 }
