@@ -246,6 +246,36 @@ void bind_compat(py::module_& m) {
         }, py::arg("hypotheses"), py::arg("references"), py::arg("options"),
         "Per-segment chrF statistics of the best reference ([hyp, ref, match] per order) and "
         "the index of that reference.");
+  m.def("compat_bleu_sentence", [](const py::object& hypothesis, const py::list& references,
+                                   const pm::bleu_options& o) {
+          const std::string hyp = utf8_of(hypothesis, "hypothesis");
+          std::vector<std::string> refs;
+          refs.reserve(references.size());
+          for (std::size_t k = 0; k < references.size(); ++k) {
+            refs.push_back(utf8_of(references[k], "references[" + std::to_string(k) + "]"));
+          }
+          const std::vector<std::string_view> views(refs.begin(), refs.end());
+          std::vector<std::uint64_t> row(bleu_width(o.max_ngram_order));
+          put_bleu(pm::bleu(hyp, views, o).statistics, o.max_ngram_order, row.data());
+          return row;
+        }, py::arg("hypothesis"), py::arg("references"), py::arg("options"),
+        "BLEU statistics [sys_len, ref_len, correct..., total...] of one segment, as a list.");
+  m.def("compat_chrf_sentence", [](const py::object& hypothesis, const py::list& references,
+                                   const pm::chrf_options& o) {
+          const std::string hyp = utf8_of(hypothesis, "hypothesis");
+          std::vector<std::string> refs;
+          refs.reserve(references.size());
+          for (std::size_t k = 0; k < references.size(); ++k) {
+            refs.push_back(utf8_of(references[k], "references[" + std::to_string(k) + "]"));
+          }
+          const std::vector<std::string_view> views(refs.begin(), refs.end());
+          const pm::chrf_result r = pm::chrf(hyp, views, o);
+          std::vector<std::uint64_t> row(chrf_width(o));
+          put_chrf(r.statistics, o, row.data());
+          return py::make_tuple(row, r.best_reference, pm::detail::chrf_f_score100(r.statistics, o));
+        }, py::arg("hypothesis"), py::arg("references"), py::arg("options"),
+        "chrF statistics of one segment's best reference (a list), its index and its chrF "
+        "(0..100).");
   m.def("compat_chrf_score100", &chrf_score100, py::arg("statistics"), py::arg("options"),
         "sacrebleu's chrF (0..100) of flat [hyp, ref, match] statistics.");
   py::class_<bleu_references>(m, "CompatBleuReferences")

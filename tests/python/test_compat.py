@@ -194,6 +194,7 @@ def same_bleu(a, b):
     assert (list(a.counts), list(a.totals), a.sys_len, a.ref_len) == \
         (list(b.counts), list(b.totals), b.sys_len, b.ref_len)
     assert list(a.precisions) == list(b.precisions) and a.bp == b.bp
+    assert (a.prec_str, a.ratio, a._verbose) == (b.prec_str, b.ratio, b._verbose)
     sig = "nrefs:1|tok:13a"
     assert str(a) == str(b)
     assert a.format(width=4, signature=sig, is_json=True) == \
@@ -282,7 +283,7 @@ def test_cached_references_and_bootstrap_identical():
 
 EMPTY_CASES = [("a", ["", "a b c"]), ("a b c d e", ["", "a b c"]), ("a", [""]), ("", ["a"]),
                ("abc", ["x", ""]), ("abc", ["", "x"]), ("x y", ["", " ", "x"]), ("", [""]),
-               ("a b", ["a b", ""])]
+               ("a b", ["a b", ""]), ("a b", [None, "a b", ""]), ("a b c", ["a b", None])]
 
 
 @pytest.mark.parametrize("hyp,refs", EMPTY_CASES)
@@ -293,7 +294,7 @@ def test_empty_references_as_sacrebleu(hyp, refs):
     for options in ({}, {"whitespace": True}, {"eps_smoothing": True}, {"word_order": 2}):
         same_chrf(CHRF(**options).sentence_score(hyp, refs),
                   CHRF_ref(**options).sentence_score(hyp, refs))
-        streams = [[refs[0], "q r"], [refs[-1], "q"]]
+        streams = [[refs[0], "q r"], [refs[-1], None]]
         same_chrf(CHRF(**options).corpus_score([hyp, "q r"], streams),
                   CHRF_ref(**options).corpus_score([hyp, "q r"], streams))
 

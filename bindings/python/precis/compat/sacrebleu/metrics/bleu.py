@@ -18,7 +18,7 @@ from typing import Any, Dict, List, Optional, Sequence
 from precis import _core
 
 from ..tokenizers import _core_tokenizers
-from ..utils import my_log, sum_of_lists
+from ..utils import sum_of_lists
 from .base import Metric, Score, Signature
 from .helpers import extract_all_word_ngrams
 
@@ -54,6 +54,11 @@ def _get_tokenizer(name: str):
 
     module = _reference.load(f"sacrebleu.tokenizers.{module_name}", f"the '{name}' tokenizer")
     return getattr(module, class_name)
+
+
+# C++ options by (tokenizer, lowercase, max_ngram_order); the smoothing does not affect the
+# statistics, which are all C++ computes here.
+_OPTIONS: Dict[tuple, Any] = {}
 
 
 def _reference_text(ref: str) -> str:
@@ -95,10 +100,21 @@ class BLEUScore(Score):
         self.sys_len = sys_len
         self.ref_len = ref_len
         self.precisions = precisions
-        self.prec_str = "/".join([f"{p:.1f}" for p in self.precisions])
         self.ratio = self.sys_len / self.ref_len if self.ref_len else 0
-        self._verbose = (f"{self.prec_str} (BP = {self.bp:.3f} ratio = {self.ratio:.3f} "
-                         f"hyp_len = {self.sys_len:d} ref_len = {self.ref_len:d})")
+        # prec_str and _verbose (sacrebleu's text) are built on first use, see __getattr__.
+        del self._verbose
+
+    def __getattr__(self, name):
+        # Only called for attributes not set yet: the two strings sacrebleu builds eagerly.
+        if name == "prec_str":
+            value = "/".join([f"{p:.1f}" for p in self.precisions])
+        elif name == "_verbose":
+            value = (f"{self.prec_str} (BP = {self.bp:.3f} ratio = {self.ratio:.3f} "
+                     f"hyp_len = {self.sys_len:d} ref_len = {self.ref_len:d})")
+        else:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        self.__dict__[name] = value
+        return value
 
 
 class _PythonReferences:
@@ -216,9 +232,12 @@ class BLEU(Metric):
         self._core_native = native and in_core
         self._core_options = None
         if in_core:
-            self._core_options = _core.bleu_options(
-                name if native else "none", bool(self.lowercase) if native else False, "exp",
-                None, None, self.max_ngram_order)
+            key = (name if native else "none", bool(self.lowercase) if native else False,
+                   self.max_ngram_order)
+            self._core_options = _OPTIONS.get(key)
+            if self._core_options is None:
+                self._core_options = _OPTIONS.setdefault(
+                    key, _core.bleu_options(key[0], key[1], "exp", None, None, key[2]))
 
     # ---- BLEU from sufficient statistics ---------------------------------------------------
 
@@ -270,7 +289,9 @@ class BLEU(Metric):
             else:
                 precisions[k] = 100. * correct[k] / total[k]
 
-        score = bp * math.exp(sum([my_log(p) for p in precisions[:averaged]]) / averaged)
+        # my_log: log with log(0) floored to -9999999999
+        logs = [math.log(p) if p != 0.0 else -9999999999 for p in precisions[:averaged]]
+        score = bp * math.exp(sum(logs) / averaged)
         return BLEUScore(score, correct, total, precisions, bp, sys_len, ref_len)
 
     def _compute_score_from_stats(self, stats: List[int]) -> BLEUScore:
@@ -356,4 +377,13 @@ class BLEU(Metric):
         if not self.effective_order:
             sacrelogger.warning(
                 "It is recommended to enable `effective_order` for sentence-level BLEU.")
-        return super().sentence_score(hypothesis, references)
+        if not self._core_native:
+            return super().sentence_score(hypothesis, references)
+        # The one-segment corpus of Metric.sentence_score, without its per-corpus machinery.
+        self._check_sentence_score_args(hypothesis, references)
+        lines = [_reference_text(r) for r in references if r is not None]
+        self.num_refs = len(lines)
+        if not lines:
+            return super().sentence_score(hypothesis, references)
+        stats = _core.compat_bleu_sentence(hypothesis, lines, self._core_options)
+        return self._compute_score_from_stats(stats)

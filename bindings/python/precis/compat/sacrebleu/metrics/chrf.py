@@ -255,16 +255,34 @@ class CHRF(Metric):
 
     def _with_empty_references(self, stats: np.ndarray, best: np.ndarray,
                                segments: List[List[str]]) -> np.ndarray:
-        """sacrebleu scores an empty reference string (all-zero statistics) and keeps it when
-        its F-score is the best, the first on ties; precis skips it. Fix those segments."""
-        zero_f = None
+        """Applies `_empty_reference_wins` to every segment."""
         for i, refs in enumerate(segments[:len(stats)]):
-            if "" not in refs or all(r == "" for r in refs):
-                continue  # all empty: precis scores one empty reference, as sacrebleu's first
-            if zero_f is None:
-                zero_f = _core.compat_chrf_score100([0] * stats.shape[1], self._core_options)
-            f = _core.compat_chrf_score100(stats[i].tolist(), self._core_options)
-            first_empty = refs.index("")
-            if zero_f > f or (zero_f == f and first_empty < best[i]):
+            if "" in refs and self._empty_reference_wins(stats[i].tolist(), int(best[i]), refs):
                 stats[i, :] = 0
         return stats
+
+    def _empty_reference_wins(self, row: List[int], best: int, refs: List[str],
+                              f: Optional[float] = None) -> bool:
+        """sacrebleu scores an empty reference string (all-zero statistics) and keeps it when
+        its F-score is the best, the first on ties; precis skips it. True when it wins over the
+        reference precis chose (`best`, with statistics `row` and F-score `f`)."""
+        if "" not in refs or all(r == "" for r in refs):
+            return False  # all empty: precis scores one empty reference, as sacrebleu's first
+        zero_f = _core.compat_chrf_score100([0] * len(row), self._core_options)
+        if f is None:
+            f = _core.compat_chrf_score100(row, self._core_options)
+        return zero_f > f or (zero_f == f and refs.index("") < best)
+
+    def sentence_score(self, hypothesis: str, references: Sequence[str]) -> CHRFScore:
+        """chrF of one hypothesis against one or several references (the best one counts)."""
+        if self._core_options is None:
+            return super().sentence_score(hypothesis, references)
+        self._check_sentence_score_args(hypothesis, references)
+        lines = [r for r in references if r is not None]
+        self.num_refs = len(lines)
+        if not lines:
+            return super().sentence_score(hypothesis, references)
+        row, best, f = _core.compat_chrf_sentence(hypothesis, lines, self._core_options)
+        if "" in lines and self._empty_reference_wins(row, best, lines, f):
+            f = _core.compat_chrf_score100([0] * len(row), self._core_options)
+        return CHRFScore(f, self.char_order, self.word_order, self.beta)
