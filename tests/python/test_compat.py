@@ -91,6 +91,25 @@ def test_rouge_type_handling_as_reference():
     assert rouge_scorer.RougeScorer([]).score_multi([], "a") == {}
 
 
+def test_rouge_on_random_texts():
+    words = ["running", "runs", "the", "cat", "Cats", "it's", "14,000", "caf\u00e9", "\u212aelvin",
+             "\u0130stanbul", "\n", "\n", ".", "generously", "a", "b", "b"]
+    rng = random.Random(9)
+
+    def text():
+        return " ".join(rng.choice(words) for _ in range(rng.randint(0, 14)))
+
+    scorers = [(rouge_scorer.RougeScorer(ROUGE_TYPES, use_stemmer=s),
+                rouge_scorer_ref.RougeScorer(ROUGE_TYPES, use_stemmer=s)) for s in (False, True)]
+    for _ in range(300):
+        target, prediction = text(), text()
+        for ours, ref in scorers:
+            assert typed(ours.score(target, prediction)) == typed(ref.score(target, prediction))
+        targets = [text() for _ in range(rng.randint(1, 3))]
+        assert typed(scorers[1][0].score_multi(targets, prediction)) == \
+            typed(scorers[1][1].score_multi(targets, prediction))
+
+
 class WhitespaceTokenizer(tokenizers.Tokenizer):
     """A user tokenizer keeping case, punctuation and any script."""
 
@@ -373,8 +392,46 @@ def test_tokenizer_objects():
     for name in ("13a", "intl", "zh", "char", "none"):
         ours, ref = BLEU(tokenize=name).tokenizer, BLEU_ref(tokenize=name).tokenizer
         assert ours.signature() == ref.signature()
-        for text in SUMMARIES + SOURCES + ["a-b 5.0, x&amp;y <skipped> (hi)"]:
+        trailing = ["a-\n", "a-\n  ", "5. ", "x.\n\n", "(5, ", " ", "", "\u4e2d\u6587 ,\n",
+                    "a-<skipped>\n", "&amp;\t"]
+        for text in SUMMARIES + SOURCES + ["a-b 5.0, x&amp;y <skipped> (hi)"] + trailing:
             assert ours(text) == ref(text)
+
+
+def test_tokenizer_objects_on_random_lines():
+    pieces = ["a", "5", "-", "\n", " ", "\t", ".", ",", "&amp;", "&quot;", "<skipped>", "(", ")",
+              "\u4e2d", "\u2014", "\u00e9", "$", "'", "\u3000", "\u00a0"]
+    rng = random.Random(11)
+    lines = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(1500)]
+    for name in ("13a", "intl", "zh", "char", "none"):
+        ours, ref = BLEU(tokenize=name).tokenizer, BLEU_ref(tokenize=name).tokenizer
+        for line in lines:
+            assert ours(line) == ref(line), (name, line)
+
+
+def test_scores_on_random_segments():
+    words = ["a", "b", "A", "c.", "(b)", "5,0", "-", "\u4e2d", "\u00c9t\u00e9", "x-y", "&amp;",
+             "\u0130", "\u03a3"]
+    rng = random.Random(5)
+
+    def text():
+        return " ".join(rng.choice(words) for _ in range(rng.randint(0, 9)))
+
+    for _ in range(400):
+        hyp = text()
+        refs = [text() for _ in range(rng.randint(1, 3))]
+        if rng.random() < 0.2:
+            refs.append("")
+        bleu_options = {"tokenize": rng.choice(["13a", "intl", "zh", "char", "none"]),
+                        "lowercase": rng.random() < 0.5,
+                        "max_ngram_order": rng.choice([1, 2, 4, 4, 5])}
+        same_bleu(BLEU(effective_order=True, **bleu_options).sentence_score(hyp, refs),
+                  BLEU_ref(effective_order=True, **bleu_options).sentence_score(hyp, refs))
+        chrf_options = {"char_order": rng.choice([1, 3, 6]), "word_order": rng.choice([0, 2]),
+                        "lowercase": rng.random() < 0.5, "whitespace": rng.random() < 0.3,
+                        "eps_smoothing": rng.random() < 0.3}
+        same_chrf(CHRF(**chrf_options).sentence_score(hyp, refs),
+                  CHRF_ref(**chrf_options).sentence_score(hyp, refs))
 
 
 def test_not_implemented_parts_come_from_sacrebleu():

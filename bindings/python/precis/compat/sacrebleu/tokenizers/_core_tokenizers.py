@@ -1,9 +1,10 @@
 """The tokenizers precis implements, as sacrebleu tokenizer objects.
 
-``13a``, ``intl`` and ``zh`` call precis' C++ tokenizers, which right-strip the line first as
-BLEU does before tokenizing; called directly on a line with trailing whitespace they can differ
-from sacrebleu's objects (13a joins a trailing ``-`` + newline, intl splits a final punctuation
-mark off a number before a trailing space). ``none`` and ``char`` are exact on any line.
+``13a``, ``intl`` and ``zh`` call precis' C++ tokenizers. These right-strip the line first (as
+BLEU does before tokenizing), while sacrebleu's tokenizer objects keep trailing whitespace, which
+13a (a trailing ``-`` + newline is removed) and intl (punctuation before whitespace is split off
+a number) react to; so a line with trailing whitespace is tokenized with a sentinel word after
+it, which is then dropped. ``none`` and ``char`` are plain Python, exact by construction.
 """
 
 from precis import _core
@@ -13,11 +14,17 @@ from .tokenizer_base import BaseTokenizer
 
 class _CoreTokenizer(BaseTokenizer):
     _name = ""
+    _keeps_trailing_space = True  # False for zh, which strips the line itself
 
     def signature(self):
         return self._name
 
     def __call__(self, line):
+        if self._keeps_trailing_space and line[-1:].isspace():
+            # " x" keeps the trailing whitespace in the text precis tokenizes; x becomes a token
+            # of its own (nothing in 13a or intl joins across a space) and is dropped.
+            out = _core.compat_sacrebleu_tokenize(line + " x", self._name)
+            return out[:-2] if len(out) > 1 else ""
         return _core.compat_sacrebleu_tokenize(line, self._name)
 
 
@@ -34,6 +41,7 @@ class TokenizerV14International(_CoreTokenizer):
 class TokenizerZh(_CoreTokenizer):
     """Every CJK character is a token; the rest as 13a's regular expressions."""
     _name = "zh"
+    _keeps_trailing_space = False
 
 
 class TokenizerChar(BaseTokenizer):
