@@ -8,7 +8,9 @@ list of pairs repeated so that a round takes a measurable time):
 - ``sentence_bleu(summary, references)`` and ``sentence_chrf(summary, references)`` (the
   function API, which builds its metric per call, as sacrebleu's does);
 - ``BLEU(effective_order=True).sentence_score`` and ``CHRF().sentence_score`` with the metric
-  built once.
+  built once;
+- ``BLEU().corpus_score`` and ``CHRF().corpus_score`` of all summaries against two reference
+  streams (the second with ``None`` where a record has one reference), reported per segment.
 
 Rounds are interleaved (reference, compat, reference, compat, ...; the order alternates per
 round) and the median wall time of the rounds is reported. Before timing, every workload is
@@ -53,6 +55,14 @@ def workloads(rouge_pairs, sentence_pairs):
         fn = getattr(module, name)
         return lambda: [fn(h, refs).score for h, refs in sentence_pairs]
 
+    streams = [[refs[0] for _, refs in sentence_pairs],
+               [refs[1] if len(refs) > 1 else None for _, refs in sentence_pairs]]
+    hyps = [h for h, _ in sentence_pairs]
+
+    def corpus(module, name):
+        m = getattr(module.metrics, name)()
+        return lambda: m.corpus_score(hyps, streams).score
+
     def metric(module, name, **kw):
         m = getattr(module.metrics, name)(**kw)
         return lambda: [m.sentence_score(h, refs).score for h, refs in sentence_pairs]
@@ -68,6 +78,10 @@ def workloads(rouge_pairs, sentence_pairs):
          metric(sb_compat, "BLEU", effective_order=True)),
         ("CHRF().sentence_score", len(sentence_pairs), metric(sb_ref, "CHRF"),
          metric(sb_compat, "CHRF")),
+        ("BLEU().corpus_score (per segment)", len(sentence_pairs), corpus(sb_ref, "BLEU"),
+         corpus(sb_compat, "BLEU")),
+        ("CHRF().corpus_score (per segment)", len(sentence_pairs), corpus(sb_ref, "CHRF"),
+         corpus(sb_compat, "CHRF")),
     ]
 
 
