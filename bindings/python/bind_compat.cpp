@@ -6,6 +6,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -27,6 +28,18 @@ namespace pm = precis::metrics;
 
 namespace {
 
+// The first `n` items of a list of str as UTF-8, errors naming `field`[i].
+std::vector<std::string> utf8_items(const py::handle& items, std::size_t n, const char* field) {
+  const auto seq = items.cast<py::sequence>();
+  std::vector<std::string> out;
+  out.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    out.push_back(precis_python::utf8_of(seq[i], std::string(field) + "[" + std::to_string(i) +
+                                                     "]"));
+  }
+  return out;
+}
+
 // Segments (hypotheses) and their reference lists, owned, with views for the kernels.
 struct segments {
   segments(const py::list& hypotheses, const py::list& references) {
@@ -35,10 +48,7 @@ struct segments {
                                             " hypotheses but " +
                                             std::to_string(references.size()) + " reference lists");
     }
-    hyp_text.reserve(hypotheses.size());
-    for (std::size_t i = 0; i < hypotheses.size(); ++i) {
-      hyp_text.push_back(precis_python::utf8_of(hypotheses[i], "hypotheses[" + std::to_string(i) + "]"));
-    }
+    hyp_text = utf8_items(hypotheses, hypotheses.size(), "hypotheses");
     ref_text = reference_lists(references);
     hyp_views.assign(hyp_text.begin(), hyp_text.end());
     for (const auto& r : ref_text) ref_views.emplace_back(r.begin(), r.end());
@@ -47,11 +57,8 @@ struct segments {
   static std::vector<std::vector<std::string>> reference_lists(const py::list& references) {
     std::vector<std::vector<std::string>> out(references.size());
     for (std::size_t i = 0; i < references.size(); ++i) {
-      const auto seq = references[i].cast<py::sequence>();
-      for (std::size_t k = 0; k < seq.size(); ++k) {
-        out[i].push_back(precis_python::utf8_of(
-            seq[k], "references[" + std::to_string(i) + "][" + std::to_string(k) + "]"));
-      }
+      const std::string field = "references[" + std::to_string(i) + "]";
+      out[i] = utf8_items(references[i], py::len(references[i]), field.c_str());
     }
     return out;
   }
@@ -94,7 +101,9 @@ py::array_t<std::uint64_t> bleu_rows(const std::vector<pm::bleu_result>& results
   const std::size_t width = bleu_width(order);
   py::array_t<std::uint64_t> out({results.size(), width});
   std::uint64_t* data = out.mutable_data();
-  for (std::size_t i = 0; i < results.size(); ++i) put_bleu(results[i].statistics, order, data + i * width);
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    put_bleu(results[i].statistics, order, data + i * width);
+  }
   return out;
 }
 
@@ -125,11 +134,7 @@ class bleu_references {
   }
   py::array_t<std::uint64_t> statistics(const py::list& hypotheses) const {
     const std::size_t n = std::min<std::size_t>(hypotheses.size(), scorers_.size());
-    std::vector<std::string> hyps;
-    hyps.reserve(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      hyps.push_back(precis_python::utf8_of(hypotheses[i], "hypotheses[" + std::to_string(i) + "]"));
-    }
+    const std::vector<std::string> hyps = utf8_items(hypotheses, n, "hypotheses");
     const std::size_t width = bleu_width(options_.max_ngram_order);
     py::array_t<std::uint64_t> out({n, width});
     std::uint64_t* data = out.mutable_data();
@@ -161,11 +166,7 @@ class chrf_references {
   }
   py::tuple statistics(const py::list& hypotheses) const {
     const std::size_t n = std::min<std::size_t>(hypotheses.size(), scorers_.size());
-    std::vector<std::string> hyps;
-    hyps.reserve(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      hyps.push_back(precis_python::utf8_of(hypotheses[i], "hypotheses[" + std::to_string(i) + "]"));
-    }
+    const std::vector<std::string> hyps = utf8_items(hypotheses, n, "hypotheses");
     std::vector<pm::chrf_result> results(n);
     {
       py::gil_scoped_release release;
@@ -220,7 +221,8 @@ void bind_compat(py::module_& m) {
         }, py::arg("text"), py::arg("use_stemmer"),
         "rouge-score 0.1.2's tokenize.tokenize(text, PorterStemmer() or None).");
   m.def("compat_sacrebleu_tokenize", [](const py::object& text, const std::string& tokenizer) {
-          return pm::sacrebleu_tokenize(utf8_of(text, "line"), pm::parse_sacrebleu_tokenizer(tokenizer));
+          return pm::sacrebleu_tokenize(utf8_of(text, "line"),
+                                        pm::parse_sacrebleu_tokenizer(tokenizer));
         }, py::arg("text"), py::arg("tokenizer"),
         "sacrebleu's tokenizer output for a right-stripped line (tokens joined by spaces).");
   m.def("compat_bleu_statistics", [](const py::list& hypotheses, const py::list& references,
@@ -249,11 +251,7 @@ void bind_compat(py::module_& m) {
   m.def("compat_bleu_sentence", [](const py::object& hypothesis, const py::list& references,
                                    const pm::bleu_options& o) {
           const std::string hyp = utf8_of(hypothesis, "hypothesis");
-          std::vector<std::string> refs;
-          refs.reserve(references.size());
-          for (std::size_t k = 0; k < references.size(); ++k) {
-            refs.push_back(utf8_of(references[k], "references[" + std::to_string(k) + "]"));
-          }
+          const auto refs = utf8_items(references, references.size(), "references");
           const std::vector<std::string_view> views(refs.begin(), refs.end());
           std::vector<std::uint64_t> row(bleu_width(o.max_ngram_order));
           put_bleu(pm::bleu(hyp, views, o).statistics, o.max_ngram_order, row.data());
@@ -263,16 +261,13 @@ void bind_compat(py::module_& m) {
   m.def("compat_chrf_sentence", [](const py::object& hypothesis, const py::list& references,
                                    const pm::chrf_options& o) {
           const std::string hyp = utf8_of(hypothesis, "hypothesis");
-          std::vector<std::string> refs;
-          refs.reserve(references.size());
-          for (std::size_t k = 0; k < references.size(); ++k) {
-            refs.push_back(utf8_of(references[k], "references[" + std::to_string(k) + "]"));
-          }
+          const auto refs = utf8_items(references, references.size(), "references");
           const std::vector<std::string_view> views(refs.begin(), refs.end());
           const pm::chrf_result r = pm::chrf(hyp, views, o);
           std::vector<std::uint64_t> row(chrf_width(o));
           put_chrf(r.statistics, o, row.data());
-          return py::make_tuple(row, r.best_reference, pm::detail::chrf_f_score100(r.statistics, o));
+          return py::make_tuple(row, r.best_reference,
+                                pm::detail::chrf_f_score100(r.statistics, o));
         }, py::arg("hypothesis"), py::arg("references"), py::arg("options"),
         "chrF statistics of one segment's best reference (a list), its index and its chrF "
         "(0..100).");
