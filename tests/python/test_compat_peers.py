@@ -27,28 +27,41 @@ REFERENCE_FAILURES = {
 
 
 @pytest.fixture(scope="session")
-def sdists(tmp_path_factory):
-    folder = peers.default_peer_dir(tmp_path_factory.getbasetemp() / "peers")
-    try:
-        return peers.fetch_sdists(folder)
-    except peers.PeerDownloadError as e:
-        message = (f"could not download the reference sdists into {folder} (no network?): {e}. "
-                   "Set PRECIS_PEER_DIR to a folder holding rouge_score-0.1.2.tar.gz and "
-                   "sacrebleu-2.6.0.tar.gz, or PRECIS_SKIP_PEER_TESTS=1 to skip these tests.")
-        if os.environ.get("PRECIS_SKIP_PEER_TESTS") == "1":
-            pytest.skip("PRECIS_SKIP_PEER_TESTS=1: " + message)
-        pytest.fail(message, pytrace=False)
+def peer_folder(tmp_path_factory):
+    return peers.default_peer_dir(tmp_path_factory.getbasetemp() / "peers")
+
+
+_fetched = {}
+
+
+def sdists(folder):
+    """The unpacked sdists; fails the calling test (or skips it) when they cannot be fetched."""
+    if "result" not in _fetched:
+        try:
+            _fetched["result"] = peers.fetch_sdists(folder)
+        except peers.PeerDownloadError as e:
+            _fetched["result"] = e
+    result = _fetched["result"]
+    if not isinstance(result, Exception):
+        return result
+    message = (f"could not download the reference sdists into {folder} (no network?): {result}."
+               " Set PRECIS_PEER_DIR to a folder holding rouge_score-0.1.2.tar.gz and "
+               "sacrebleu-2.6.0.tar.gz, or PRECIS_SKIP_PEER_TESTS=1 to skip these tests.")
+    if os.environ.get("PRECIS_SKIP_PEER_TESTS") == "1":
+        pytest.skip("PRECIS_SKIP_PEER_TESTS=1: " + message)
+    pytest.fail(message, pytrace=False)
 
 
 @pytest.mark.parametrize("peer_file", peers.PEER_FILES, ids=lambda f: f.name)
-def test_peer_tests_pass_on_compat(peer_file, sdists, tmp_path):
-    sdist = sdists[peer_file.peer]
+def test_peer_tests_pass_on_compat(peer_file, peer_folder, tmp_path, capsys):
+    sdist = sdists(peer_folder)[peer_file.peer]
     ref = peers.run_peer_file(peer_file, sdist, tmp_path, redirect=False)
     compat = peers.run_peer_file(peer_file, sdist, tmp_path, redirect=True)
     excluded = sorted(k for k in EXCLUDED if k in ref.outcomes)
     line = peers.summary_line(peer_file, ref, compat, excluded,
                               REFERENCE_FAILURES.get(peer_file.name) if ref.ids("failed") else None)
-    print(line)
+    with capsys.disabled():  # the counts show in every run, captured or not
+        print(f"\n{line}")
 
     assert ref.outcomes, f"no tests collected from {peer_file.path}:\n{ref.output[-3000:]}"
     assert set(ref.outcomes) == set(compat.outcomes), (
