@@ -198,6 +198,20 @@ def test_bootstrap_aggregator_same_numbers_for_same_seed(n_samples, block_cells,
     assert isinstance(a["rouge1"].mid, scoring.Score)
 
 
+@pytest.mark.parametrize("records", [1, 2, 7, 100, 1500])
+def test_bootstrap_aggregator_on_random_scores(records):
+    rng = np.random.default_rng(records)
+    rows = [scoring.Score(*rng.random(3)) for _ in range(records)]
+    ours, ref = scoring.BootstrapAggregator(), scoring_ref.BootstrapAggregator(n_samples=1000)
+    for k, row in enumerate(rows):
+        ours.add_scores({"a": row, "b": row._replace(fmeasure=k / records)})
+        ref.add_scores({"a": row, "b": row._replace(fmeasure=k / records)})
+    np.random.seed(99)
+    a = ours.aggregate()
+    np.random.seed(99)
+    assert a == ref.aggregate()
+
+
 def test_rouge_scores_are_namedtuples():
     s = rouge_scorer.RougeScorer(["rouge1"]).score("a b", "a")["rouge1"]
     assert isinstance(s, scoring.Score) and s._fields == ("precision", "recall", "fmeasure")

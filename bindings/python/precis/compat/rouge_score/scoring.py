@@ -73,8 +73,9 @@ class BootstrapAggregator(object):
             # One draw of shape (samples, records) takes the same values from the legacy
             # generator as `stop - start` draws of `records` indices each.
             picks = np.random.choice(population, size=(stop - start, records))
-            for k in range(stop - start):
-                means[start + k, :] = np.mean(matrix[picks[k], :], axis=0)
+            # Summed over the records axis one record after another, as np.mean(sample, axis=0)
+            # sums each sample, so the means are the same floating-point numbers.
+            means[start:stop, :] = np.mean(matrix[picks, :], axis=1)
         delta = (1 - self._confidence_interval) / 2
         q = 100 * np.array([delta, 0.5, 1 - delta])
         return np.percentile(means, q, axis=0)
