@@ -15,5 +15,10 @@ def __getattr__(name):
         except ImportError as e:
             raise AttributeError(str(e)) from e
     if name == "METRICS":
-        return {"BLEU": BLEU, "CHRF": CHRF, "TER": __getattr__("TER")}
+        metrics = {"BLEU": BLEU, "CHRF": CHRF}
+        try:
+            metrics["TER"] = __getattr__("TER")
+        except AttributeError:
+            pass  # no sacrebleu to take TER from
+        return metrics
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
