@@ -454,3 +454,29 @@ def test_not_implemented_parts_come_from_sacrebleu():
     from precis.compat.sacrebleu.metrics import TER
 
     assert TER is sacrebleu_ref.metrics.TER
+
+
+@pytest.mark.parametrize("test_type", ["bs", "ar"])
+def test_sacrebleu_paired_significance_accepts_compat_metrics(test_type):
+    """sacrebleu's PairedTest drives metrics through their statistics methods."""
+    from sacrebleu.metrics import CHRF as CHRF_ref_class
+    from sacrebleu.significance import PairedTest
+
+    streams = [[r[0] for r in REFERENCES]]
+    systems = [("summaries", SUMMARIES), ("sources", SOURCES),
+               ("second references", [r[-1] for r in REFERENCES])]
+    results = []
+    for bleu, chrf in ((BLEU_ref, CHRF_ref_class), (BLEU, CHRF)):
+        metrics = {"BLEU": bleu(references=streams), "chrF": chrf(references=streams)}
+        signatures, scores = PairedTest(systems, metrics, references=None, test_type=test_type,
+                                        n_samples=200)()
+        results.append(({k: str(v) for k, v in signatures.items()}, repr(scores)))
+    assert results[0] == results[1]
+
+
+def test_rouge_bytes_as_reference():
+    target, prediction = "The cat sat.\nOn the mat été".encode(), b"the cat. on a mat"
+    for stem in (False, True):
+        types = ["rouge1", "rougeL", "rougeLsum"]
+        assert rouge_scorer.RougeScorer(types, use_stemmer=stem).score(target, prediction) == \
+            rouge_scorer_ref.RougeScorer(types, use_stemmer=stem).score(target, prediction)
