@@ -1,7 +1,8 @@
 """The reference tools' own tests, run against precis.compat (see peers.py).
 
 Every test of rouge-score 0.1.2's and sacrebleu 2.6.0's test files that passes against the
-reference package must pass against precis.compat too, except those in EXCLUDED. The sdists are
+reference package must pass against precis.compat too, except those in EXCLUDED (none); the
+tests that fail against the reference itself must be the known ones (KNOWN_REFERENCE_FAILURES). The sdists are
 downloaded at test time; without network this fails, unless PRECIS_SKIP_PEER_TESTS=1 (then it
 skips, saying why).
 """
@@ -12,17 +13,28 @@ import pytest
 
 import peers
 
-# Test id (junit classname::name) -> why compat need not pass it. Tests that fail against the
-# reference itself are not required either; they are counted in the summary line instead.
+# Test id (junit classname::name) -> why compat need not pass it even though the reference does.
+# Empty: compat passes every test the reference passes.
 EXCLUDED = {}
 
-# Why tests fail against the reference in this setting (reported, not asserted).
-REFERENCE_FAILURES = {
-    "rouge_scorer_test": "the ROUGE-1.5.5 comparisons read testdata/ files that the rouge-score "
-                         "sdist does not ship (stand-ins from examples/ are used), and "
-                         "split_summaries=True needs NLTK's punkt_tab data",
-    "scoring_test": "the ROUGE-1.5.5 confidence-interval comparisons read testdata/ files that "
-                    "the rouge-score sdist does not ship",
+_TESTDATA = ("reads rouge-score's testdata/ files, which its sdist does not ship (the stand-ins "
+             "made from examples/ cannot reproduce ROUGE-1.5.5's numbers for the originals)")
+_PUNKT = "split_summaries=True needs NLTK's punkt_tab data, when it is not installed"
+
+# Tests that fail against the reference itself in this harness, with the reason. They are not
+# required on compat; any other failure against the reference fails this test (so a broken
+# environment cannot hide behind "nothing to compare").
+KNOWN_REFERENCE_FAILURES = {
+    **{f"rouge_scorer_test.RougeScorerTest::{name}": _TESTDATA for name in (
+        "testRouge1AgainstRouge155", "testRouge1AgainstRouge155WithStemming",
+        "testRouge2AgainstRouge155", "testRouge2AgainstRouge155WithStemming",
+        "testRougeLAgainstRouge155", "testRougeLSumAgainstRouge155WithStemming",
+        "testRougeLsumLarge")},
+    "rouge_scorer_test.RougeScorerTest::testRougeLSumSentenceSplitting": _PUNKT,
+    **{f"scoring_test.BootstrapAggregatorTest::{name}": _TESTDATA for name in (
+        "testConfidenceIntervalsAgainstRouge155",
+        "testConfidenceIntervalsAgainstRouge155WithStemming",
+        "testConfidenceIntervalsAgainstRouge155WithStemmingMultiLine")},
 }
 
 
@@ -58,8 +70,7 @@ def test_peer_tests_pass_on_compat(peer_file, peer_folder, tmp_path, capsys):
     ref = peers.run_peer_file(peer_file, sdist, tmp_path, redirect=False)
     compat = peers.run_peer_file(peer_file, sdist, tmp_path, redirect=True)
     excluded = sorted(k for k in EXCLUDED if k in ref.outcomes)
-    line = peers.summary_line(peer_file, ref, compat, excluded,
-                              REFERENCE_FAILURES.get(peer_file.name) if ref.ids("failed") else None)
+    line = peers.summary_line(peer_file, ref, compat, excluded)
     with capsys.disabled():  # the counts show in every run, captured or not
         print(f"\n{line}")
 
@@ -68,7 +79,9 @@ def test_peer_tests_pass_on_compat(peer_file, peer_folder, tmp_path, capsys):
         f"the two runs collected different tests: only reference "
         f"{sorted(set(ref.outcomes) - set(compat.outcomes))}, only compat "
         f"{sorted(set(compat.outcomes) - set(ref.outcomes))}\n{compat.output[-3000:]}")
-    assert ref.ids("passed"), f"nothing passes against the reference:\n{ref.output[-3000:]}"
+    unexpected = sorted(ref.ids("failed") - set(KNOWN_REFERENCE_FAILURES))
+    assert not unexpected, (f"fail against the reference itself, for no known reason: "
+                            f"{unexpected}\n{ref.output[-5000:]}")
     lost = sorted(ref.ids("passed") - compat.ids("passed") - set(EXCLUDED))
     assert not lost, f"{line}\npass on the reference but not on compat: {lost}\n" \
                      f"{compat.output[-5000:]}"
