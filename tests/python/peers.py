@@ -5,7 +5,7 @@ downloaded at test time with ``pip download --no-binary :all: --no-deps`` into a
 (``PRECIS_PEER_DIR``, or ``<build>/peers`` when precis is imported from a build tree, or a
 pytest temporary folder) and reused when present; they are never part of the repository.
 
-Each file runs twice under pytest in a subprocess, from a copy in its own folder:
+The files of each package run twice under pytest in a subprocess, from copies in a folder:
 
 - *reference*: the file as shipped, importing the package from its sdist;
 - *compat*: the same file with its imports of ``rouge_score`` / ``sacrebleu`` rewritten to
@@ -204,24 +204,25 @@ def _parse_junit(path: Path) -> Dict[str, str]:
     return outcomes
 
 
-def run_peer_file(peer_file: PeerFile, sdist: Path, work: Path, redirect: bool,
-                  timeout: float = 900) -> RunResult:
-    """Runs `peer_file` under pytest against the reference (redirect=False) or compat."""
+def run_peer_files(peer_files: List[PeerFile], sdist: Path, work: Path, redirect: bool,
+                   timeout: float = 900) -> Dict[str, RunResult]:
+    """Runs the test files of one package under pytest, in one subprocess, against the reference
+    (redirect=False) or compat; the outcomes per file name."""
+    package = peer_files[0].package
     mode = "compat" if redirect else "reference"
-    folder = work / peer_file.name / mode
+    folder = work / package / mode
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
-    for rel in (peer_file.path, *peer_file.helpers):
+    for rel in {r for f in peer_files for r in (f.path, *f.helpers)}:
         text = (sdist / rel).read_text("utf-8")
-        text = rewrite_imports(text, peer_file.package, peer_file.compat, redirect)
+        text = rewrite_imports(text, package, peer_files[0].compat, redirect)
         (folder / Path(rel).name).write_text(text, "utf-8")
-    if peer_file.package == "rouge_score":
+    if package == "rouge_score":
         _stand_in_testdata(folder / "testdata")
     (folder / "pytest.ini").write_text("[pytest]\n", "utf-8")
     if redirect:
-        (folder / "conftest.py").write_text(
-            _BLOCKER.format(blocked=[peer_file.package]), "utf-8")
+        (folder / "conftest.py").write_text(_BLOCKER.format(blocked=[package]), "utf-8")
     import precis
 
     paths = [str(Path(precis.__file__).resolve().parents[1])]
@@ -234,13 +235,17 @@ def run_peer_file(peer_file: PeerFile, sdist: Path, work: Path, redirect: bool,
     junit = folder / "junit.xml"
     cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-c",
            str(folder / "pytest.ini"), "--rootdir", str(folder), f"--junitxml={junit}",
-           str(folder / Path(peer_file.path).name)]
+           *[str(folder / Path(f.path).name) for f in peer_files]]
     run = subprocess.run(cmd, cwd=folder, env=env, capture_output=True, text=True,
                          timeout=timeout)
     if not junit.exists():
-        raise RuntimeError(f"pytest wrote no report for {peer_file.path} ({mode}):\n"
+        raise RuntimeError(f"pytest wrote no report for {package} ({mode}):\n"
                            f"{run.stdout[-3000:]}\n{run.stderr[-3000:]}")
-    return RunResult(_parse_junit(junit), run.stdout + run.stderr)
+    outcomes = _parse_junit(junit)
+    output = run.stdout + run.stderr
+    return {f.name: RunResult({k: v for k, v in outcomes.items()
+                               if k.split("::")[0].split(".")[0] == f.name}, output)
+            for f in peer_files}
 
 
 def summary_line(peer_file: PeerFile, ref: RunResult, compat: RunResult,

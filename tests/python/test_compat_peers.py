@@ -44,6 +44,16 @@ def peer_folder(tmp_path_factory):
 
 
 _fetched = {}
+_runs = {}
+
+
+def runs(peer_file, sdist, work, redirect):
+    """The outcomes of `peer_file` (all files of its package run once per mode)."""
+    key = (peer_file.package, redirect)
+    if key not in _runs:
+        files = [f for f in peers.PEER_FILES if f.package == peer_file.package]
+        _runs[key] = peers.run_peer_files(files, sdist, work, redirect)
+    return _runs[key][peer_file.name]
 
 
 def sdists(folder):
@@ -65,10 +75,11 @@ def sdists(folder):
 
 
 @pytest.mark.parametrize("peer_file", peers.PEER_FILES, ids=lambda f: f.name)
-def test_peer_tests_pass_on_compat(peer_file, peer_folder, tmp_path, capsys):
+def test_peer_tests_pass_on_compat(peer_file, peer_folder, tmp_path_factory, capsys):
     sdist = sdists(peer_folder)[peer_file.peer]
-    ref = peers.run_peer_file(peer_file, sdist, tmp_path, redirect=False)
-    compat = peers.run_peer_file(peer_file, sdist, tmp_path, redirect=True)
+    work = tmp_path_factory.getbasetemp() / "peer-runs"
+    ref = runs(peer_file, sdist, work, redirect=False)
+    compat = runs(peer_file, sdist, work, redirect=True)
     excluded = sorted(k for k in EXCLUDED if k in ref.outcomes)
     line = peers.summary_line(peer_file, ref, compat, excluded)
     with capsys.disabled():  # the counts show in every run, captured or not
