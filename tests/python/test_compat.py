@@ -327,9 +327,14 @@ def test_empty_references_as_sacrebleu(hyp, refs):
     for options in ({}, {"whitespace": True}, {"eps_smoothing": True}, {"word_order": 2}):
         same_chrf(CHRF(**options).sentence_score(hyp, refs),
                   CHRF_ref(**options).sentence_score(hyp, refs))
-        streams = [[refs[0], "q r"], [refs[-1], None]]
+        streams = [[refs[0], "q r"], [refs[-1], None]] + [[r, "q"] for r in refs[1:-1]]
         same_chrf(CHRF(**options).corpus_score([hyp, "q r"], streams),
                   CHRF_ref(**options).corpus_score([hyp, "q r"], streams))
+        same_chrf(CHRF(references=streams, **options).corpus_score([hyp, "q r"], None),
+                  CHRF_ref(references=streams, **options).corpus_score([hyp, "q r"], None))
+    streams = [[refs[0], "q r"], [refs[-1], None]] + [[r, "q"] for r in refs[1:-1]]
+    same_bleu(BLEU(references=streams).corpus_score([hyp, "q r"], None),
+              BLEU_ref(references=streams).corpus_score([hyp, "q r"], None))
 
 
 def test_compute_bleu_identical_on_random_statistics():
@@ -480,3 +485,19 @@ def test_rouge_bytes_as_reference():
         types = ["rouge1", "rougeL", "rougeLsum"]
         assert rouge_scorer.RougeScorer(types, use_stemmer=stem).score(target, prediction) == \
             rouge_scorer_ref.RougeScorer(types, use_stemmer=stem).score(target, prediction)
+
+
+def test_pickling_rebuilds_the_cpp_state():
+    import pickle
+
+    streams = [[r[0] for r in REFERENCES]]
+    scorer = rouge_scorer.RougeScorer(ROUGE_TYPES, use_stemmer=True)
+    before = scorer.score(REFERENCES[0][0], SUMMARIES[0])
+    assert pickle.loads(pickle.dumps(scorer)).score(REFERENCES[0][0], SUMMARIES[0]) == before
+    for metric in (BLEU(), CHRF(word_order=2), BLEU(references=streams, max_ngram_order=6),
+                   BLEU(references=streams), CHRF(references=streams)):
+        copy = pickle.loads(pickle.dumps(metric))
+        refs = None if metric._ref_segments else streams
+        assert copy.corpus_score(SUMMARIES, refs).score == \
+            metric.corpus_score(SUMMARIES, refs).score
+        assert str(copy.get_signature()) == str(metric.get_signature())

@@ -2,9 +2,9 @@
 
 Every test of rouge-score 0.1.2's and sacrebleu 2.6.0's test files that passes against the
 reference package must pass against precis.compat too, except those in EXCLUDED (none); the
-tests that fail against the reference itself must be the known ones (KNOWN_REFERENCE_FAILURES). The sdists are
-downloaded at test time; without network this fails, unless PRECIS_SKIP_PEER_TESTS=1 (then it
-skips, saying why).
+tests that fail against the reference itself must be the known ones (KNOWN_REFERENCE_FAILURES).
+The sdists are downloaded at test time; without network this fails, unless
+PRECIS_SKIP_PEER_TESTS=1 (then it skips, saying why).
 """
 
 import os

@@ -122,6 +122,11 @@ class RougeScorer(scoring.BaseScorer):
             result = _core.rouge(prediction, target, self._core_options(core_types, stemming))
         return {t: _to_score(c, result[c]) for t, c in zip(types, core_types)}
 
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["_options"] = {}  # C++ options are made again when needed
+        return state
+
     # ---- helpers ---------------------------------------------------------------------------
 
     def _core_stemming(self):

@@ -124,6 +124,7 @@ class Metric(metaclass=ABCMeta):
 
     def __init__(self):
         self._ref_cache = None
+        self._ref_segments = None
         # Only BLEU warns about tokenized input; True silences the check for other metrics.
         self._force = True
         self.n_bootstrap = None
@@ -200,7 +201,27 @@ class Metric(metaclass=ABCMeta):
 
     def _cache_references(self, references: Sequence[Sequence[str]]) -> Any:
         """Prepares the references of a corpus once (the ``references=`` argument)."""
-        return self._prepare_references(self._reference_segments(references))
+        self._ref_segments = self._reference_segments(references)
+        return self._prepare_references(self._ref_segments)
+
+    # ---- pickling: C++ objects are rebuilt, not pickled ------------------------------------
+
+    @abstractmethod
+    def _setup_core(self):
+        """(Re)creates the C++ options from the metric's attributes."""
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("_core_options", None)
+        if state.get("_ref_segments") is not None:
+            state["_ref_cache"] = None  # rebuilt from _ref_segments
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._setup_core()
+        if getattr(self, "_ref_segments", None) is not None:
+            self._ref_cache = self._prepare_references(self._ref_segments)
 
     def _warn_tokenized(self, hypotheses: Sequence[str]):
         if self._force:

@@ -217,13 +217,15 @@ class BLEU(Metric):
 
         self.tokenizer = _get_tokenizer(best_tokenizer)()
         self.tokenizer_signature = self.tokenizer.signature()
-        self._setup_core(best_tokenizer)
+        self._tokenizer_name = best_tokenizer
+        self._setup_core()
 
         if references is not None:
             self._ref_cache = self._cache_references(references)
 
-    def _setup_core(self, name: str):
+    def _setup_core(self):
         """Chooses the path: C++ throughout, Python tokenizer + C++ matching, or Python n-grams."""
+        name = self._tokenizer_name
         native = name in _core_tokenizers.NATIVE and \
             type(self.tokenizer) is _core_tokenizers.NATIVE[name]
         in_core = isinstance(self.max_ngram_order, int) and \

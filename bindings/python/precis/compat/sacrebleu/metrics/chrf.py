@@ -120,13 +120,17 @@ class CHRF(Metric):
         self.lowercase = lowercase
         self.whitespace = whitespace
         self.eps_smoothing = eps_smoothing
+        self._setup_core()
+        if references is not None:
+            self._ref_cache = self._cache_references(references)
+
+    def _setup_core(self):
+        """C++ options when the kernel covers these settings, else None (the Python path)."""
         self._core_options = None
         if self._fits_core():
             self._core_options = _core.chrf_options(
-                char_order, word_order, float(beta), bool(lowercase), bool(whitespace),
-                bool(eps_smoothing))
-        if references is not None:
-            self._ref_cache = self._cache_references(references)
+                self.char_order, self.word_order, float(self.beta), bool(self.lowercase),
+                bool(self.whitespace), bool(self.eps_smoothing))
 
     def _fits_core(self) -> bool:
         ints = all(isinstance(v, int) for v in (self.char_order, self.word_order))
