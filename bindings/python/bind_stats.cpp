@@ -3,6 +3,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -58,6 +59,12 @@ ps::bootstrap_options options(std::size_t resamples, double confidence, std::uin
 namespace precis_python {
 
 void bind_stats(py::module_& m) {
+  m.def("average_ranks", [](const doubles& x) {
+    const auto ranks = ps::average_ranks(view(x, "x"));
+    py::array_t<double> out(static_cast<py::ssize_t>(ranks.size()));
+    std::copy(ranks.begin(), ranks.end(), out.mutable_data());
+    return out;
+  });
   m.def("correlation", [](const doubles& x, const doubles& y, const std::string& method) {
     return ps::correlate(ps::parse_method(method), view(x, "x"), view(y, "y"));
   });

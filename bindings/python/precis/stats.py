@@ -14,7 +14,7 @@ import numpy as np
 from . import _core
 
 __all__ = [
-    "compare_correlations", "compare_means", "compare_systems", "correlation", "kendall",
+    "average_ranks", "compare_correlations", "compare_means", "compare_systems", "correlation", "kendall",
     "meta_evaluate", "pearson", "spearman", "summary_level", "summary_level_interval",
     "system_level",
 ]
@@ -36,6 +36,11 @@ def _codes(labels: Iterable[Hashable]) -> np.ndarray:
     """Group labels as int64 codes in order of first appearance."""
     seen: dict = {}
     return np.fromiter((seen.setdefault(label, len(seen)) for label in labels), dtype=np.int64)
+
+
+def average_ranks(values) -> np.ndarray:
+    """Ranks 1..n, ties sharing their average rank (``scipy.stats.rankdata``)."""
+    return _core.average_ranks(_floats(values, "values"))
 
 
 def correlation(x, y, method: str = "spearman") -> float:
