@@ -254,3 +254,6 @@ from . import stats  # noqa: E402
 from .stats import compare_systems, meta_evaluate  # noqa: E402
 
 __all__ += ["stats", "meta_evaluate", "compare_systems"]
+from .report import report  # noqa: E402
+
+__all__ += ["report"]
