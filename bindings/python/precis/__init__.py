@@ -257,3 +257,6 @@ __all__ += ["stats", "meta_evaluate", "compare_systems"]
 from .report import report  # noqa: E402
 
 __all__ += ["report"]
+from .evaluate import Evaluation, evaluate  # noqa: E402
+
+__all__ += ["Evaluation", "evaluate"]
