@@ -114,8 +114,12 @@ case "${1:-}" in
     echo "biographies from posts, with cited sources (examples/data/biographies.jsonl):"
     "$BUILD/src/cli/precis" score "$ROOT/examples/data/biographies.jsonl" --source-field sources \
       --metrics relevance,faithfulness,conciseness,citations \
-      --output "$BUILD/demo-biographies.jsonl"
-    echo "per-record results written to $BUILD/demo-biographies.jsonl"
+      --output "$BUILD/demo-biographies.jsonl" 2>/dev/null
+    echo
+    echo "mean scores by kind of summary (22 people each; per-record results in"
+    echo "$BUILD/demo-biographies.jsonl):"
+    "$VENV/bin/python" "$ROOT/examples/demo_table.py" "$ROOT/examples/data/biographies.jsonl" \
+      "$BUILD/demo-biographies.jsonl"
     ;;
   test)
     build test
