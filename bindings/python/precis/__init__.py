@@ -260,3 +260,6 @@ __all__ += ["report"]
 from .evaluate import Evaluation, evaluate  # noqa: E402
 
 __all__ += ["Evaluation", "evaluate"]
+from .gate import MetricSet, Verdict, assert_passes, check, load_metric_set  # noqa: E402
+
+__all__ += ["MetricSet", "Verdict", "assert_passes", "check", "load_metric_set"]
