@@ -263,3 +263,6 @@ __all__ += ["Evaluation", "evaluate"]
 from .gate import MetricSet, Verdict, assert_passes, check, load_metric_set  # noqa: E402
 
 __all__ += ["MetricSet", "Verdict", "assert_passes", "check", "load_metric_set"]
+from .tracking import log_to_mlflow  # noqa: E402  (imports mlflow only when called)
+
+__all__ += ["log_to_mlflow"]
