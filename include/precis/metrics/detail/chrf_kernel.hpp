@@ -267,12 +267,13 @@ inline double chrf_f_score100(const chrf_statistics& st, const chrf_options& o,
   return 0.0;
 }
 
-/// The non-empty references of one summary, each indexed, with their positions in the input.
+/// The references of one summary (empty ones included, as sacrebleu 2.6), each indexed, with
+/// their positions in the input.
 struct chrf_reference_set {
   std::vector<chrf_reference_index> refs;
   std::vector<std::size_t> positions;
   std::size_t used = 0;   // refs[0..used) are live (the vector is reused)
-  std::size_t nrefs = 0;  // non-empty references
+  std::size_t nrefs = 0;  // references, empty ones included (sacrebleu nrefs)
 };
 
 }  // namespace precis::metrics::detail
