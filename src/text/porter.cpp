@@ -1,4 +1,4 @@
-// Porter stemmer with NLTK 3.8's NLTK_EXTENSIONS departures (see docs/text/stemming.md).
+// Porter stemmer with NLTK's NLTK_EXTENSIONS departures, as NLTK 3.10 (see docs/text/stemming.md).
 //
 // The rules run on a mutable buffer: `std::string` (one byte per character) for ASCII and for
 // invalid UTF-8, `std::u32string` (one code point per character) for other words, because NLTK
@@ -284,7 +284,8 @@ void stem_steps(S& w) {
   step5(w);
 }
 
-// NLTK's irregular forms, looked up with the word as given (before lowercasing).
+// NLTK's irregular forms, looked up with the lowercased word (NLTK since the fix of nltk#3567;
+// NLTK 3.8 looked up the word as given, so `News` gave `new`).
 struct irregular {
   std::string_view form;
   std::string_view stem;
@@ -318,13 +319,13 @@ const std::string_view* find_irregular(std::string_view word) noexcept {
 
 // One byte per character: ASCII words, and invalid UTF-8 as documented.
 void stem_bytes(std::string_view word, std::string& out) {
-  if (const std::string_view* irr = find_irregular(word)) {
-    out.assign(irr->data(), irr->size());
-    return;
-  }
   out.assign(word.data(), word.size());
   for (char& c : out) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  if (const std::string_view* irr = find_irregular(out)) {
+    out.assign(irr->data(), irr->size());
+    return;
   }
   if (word.size() <= 2) return;
   stem_steps(out);
@@ -357,6 +358,15 @@ void stem_unicode(std::string_view word, std::string& out) {
       icu::StringPiece(word.data(), static_cast<int32_t>(word.size())));
   const int32_t code_points = text.countChar32();
   text.toLower(icu::Locale::getRoot());
+  // Only U+212A KELVIN SIGN lowercases to ASCII, so `SKIES` with it reaches the pool too.
+  if (text.length() <= 8) {
+    std::string lowered;
+    text.toUTF8String(lowered);
+    if (const std::string_view* irr = find_irregular(lowered)) {
+      out.assign(irr->data(), irr->size());
+      return;
+    }
+  }
   if (code_points > 2) {
     std::u32string w;
     w.reserve(static_cast<std::size_t>(text.length()));
