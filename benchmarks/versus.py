@@ -113,7 +113,8 @@ def generated_pairs(n=1000, seed=20261203):
         for _ in range(rng.randint(3, 5)):
             words = rng.choices(vocab, cum_weights=cum, k=rng.randint(8, 22))
             lines_s.append(sentence(words))
-            kept = [w if rng.random() < 0.5 else rng.choices(vocab, cum_weights=cum)[0] for w in words]
+            kept = [w if rng.random() < 0.5 else rng.choices(vocab, cum_weights=cum)[0]
+                    for w in words]
             lines_r.append(sentence(kept[: max(4, len(kept) - rng.randint(0, 5))]))
         summaries.append("\n".join(lines_s))
         references.append("\n".join(lines_r[: rng.randint(2, len(lines_r))]))

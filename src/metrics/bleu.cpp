@@ -74,7 +74,9 @@ std::size_t tokenize_references(std::span<const std::string_view> refs, const bl
                                 std::size_t& nrefs) {
   if (lists.size() < refs.size()) lists.resize(refs.size());
   std::size_t k = 0;
-  for (const auto r : refs) detail::sacrebleu_tokenize_into(r, o.tokenizer, o.lowercase, lists[k++], s.lower);
+  for (const auto r : refs) {
+    detail::sacrebleu_tokenize_into(r, o.tokenizer, o.lowercase, lists[k++], s.lower);
+  }
   nrefs = refs.size();
   return refs.size();
 }
