@@ -218,6 +218,11 @@ const char* kind_name(pt::token_kind k) {
 
 // ---- the batch engine ---------------------------------------------------------------------
 
+precis::score_table score_converted(std::vector<precis::record>& records,
+                                    const std::vector<std::string>& input_errors,
+                                    precis::score_options& options, unsigned threads);
+py::tuple to_python(const precis::score_table& table);
+
 py::tuple score_batch(const py::list& summaries, const py::list& references,
                       const std::optional<std::vector<std::string>>& ids,
                       const std::vector<std::string>& metrics, const pm::rouge_options& rouge,
@@ -259,7 +264,25 @@ py::tuple score_batch(const py::list& summaries, const py::list& references,
   options.bleu = bleu;
   options.chrf = chrf;
   // Records whose Python values are not strings are not scored (and add nothing to the corpus
-  // scores); they keep their row, with NaN and the reason.
+  // scores); they keep their row, with NaN and the reason. When every record converted (the
+  // usual case) they are scored in place, without the copy into `valid` and back.
+  const bool all_converted = std::all_of(input_errors.begin(), input_errors.end(),
+                                         [](const std::string& e) { return e.empty(); });
+  precis::score_table table;
+  if (all_converted) {
+    py::gil_scoped_release release;
+    table = precis::score_records(records, options, threads);
+  } else {
+    table = score_converted(records, input_errors, options, threads);
+  }
+  return to_python(table);
+}
+
+// The rows of `records` whose conversion succeeded (no `input_errors`) scored, the others kept
+// with NaN scores and their conversion error.
+precis::score_table score_converted(std::vector<precis::record>& records,
+                                    const std::vector<std::string>& input_errors,
+                                    precis::score_options& options, unsigned threads) {
   std::vector<precis::record> valid;
   std::vector<std::size_t> row_of;
   for (std::size_t i = 0; i < records.size(); ++i) {
@@ -295,6 +318,11 @@ py::tuple score_batch(const py::list& summaries, const py::list& references,
     table.errors[i] = e.substr(0, close + 2) + "record " + std::to_string(i) + " (id '" +
                       records[i].id + "'), " + e.substr(close + 2);
   }
+  return table;
+}
+
+py::tuple to_python(const precis::score_table& table) {
+  const std::size_t width = table.columns.size();
   py::array_t<double> values({table.rows(), width});
   std::copy(table.values.begin(), table.values.end(), values.mutable_data());
   py::list errors;
