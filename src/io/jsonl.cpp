@@ -1,6 +1,9 @@
 #include "precis/io/jsonl.hpp"
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
+#include <utility>
 #include <nlohmann/json.hpp>
 
 #include "precis/error.hpp"
@@ -26,6 +29,24 @@ const json* find_field(const json& object, const std::string& path) {
     start = dot + 1;
   }
   return node;
+}
+
+// Nesting depth of `v` (a scalar is 0, [] is 1), counted without recursion; stops counting once
+// past `limit`.
+std::size_t depth_of(const json& v, std::size_t limit) {
+  std::size_t deepest = 0;
+  std::vector<std::pair<const json*, std::size_t>> stack{{&v, 0}};
+  while (!stack.empty()) {
+    const auto [node, depth] = stack.back();
+    stack.pop_back();
+    if (!node->is_structured()) continue;
+    deepest = std::max(deepest, depth + 1);
+    if (deepest > limit) return deepest;
+    for (const auto& child : *node) {
+      if (child.is_structured()) stack.emplace_back(&child, depth + 1);
+    }
+  }
+  return deepest;
 }
 
 [[noreturn]] void bad_field(const std::string& field, const std::string& what) {
@@ -56,6 +77,12 @@ record to_record(const json& line, const jsonl_fields& fields, std::size_t line_
   const json* summary = find_field(line, fields.summary);
   if (summary == nullptr) bad_field(fields.summary, "is missing");
   if (summary->is_object() || summary->is_array()) {  // a structured summary, kept as JSON text
+    // dump() recurses once per level: a line of 100,000 '[' overflowed the stack. nlohmann's
+    // parser and destructor are iterative, so the depth is checked here, before dumping.
+    if (depth_of(*summary, jsonl_max_depth) > jsonl_max_depth) {
+      bad_field(fields.summary,
+                "is nested deeper than " + std::to_string(jsonl_max_depth) + " levels");
+    }
     r.summary = summary->dump();
     r.structured = true;
   } else {
@@ -139,9 +166,13 @@ jsonl_records read_jsonl(std::istream& in, const jsonl_fields& fields) {
 }
 
 jsonl_records read_jsonl_file(const std::string& path, const jsonl_fields& fields) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) raise("io_error", "'" + path + "' is a directory");
   std::ifstream in(path, std::ios::binary);
   if (!in) raise("io_error", "cannot open '" + path + "'");
-  return read_jsonl(in, fields);
+  auto out = read_jsonl(in, fields);
+  if (in.bad()) raise("io_error", "read error in '" + path + "'");
+  return out;
 }
 
 }  // namespace precis::io
