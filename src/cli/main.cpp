@@ -364,7 +364,9 @@ int main(int argc, char** argv) {
   std::string rouge_tokenizer = "unicode", bleu_tokenizer = "13a";
   bool stem = false, lowercase = false, quiet = false;
   unsigned threads = 0;
-  score->add_option("file", path, "JSONL file, one record per line")->required()->check(CLI::ExistingFile);
+  // No CLI::ExistingFile check: an input that cannot be read is an I/O error (exit 4), reported
+  // by read_jsonl_file with the reason.
+  score->add_option("file", path, "JSONL file, one record per line")->required();
   score->add_option("-o,--output", output, "where to write one JSON line per input line (- for stdout)");
   score->add_option("-m,--metrics", metrics, "comma-separated metrics")->capture_default_str();
   score->add_option("--summary-field", fields.summary, "field of the summary")->capture_default_str();
@@ -380,7 +382,13 @@ int main(int argc, char** argv) {
   score->add_option("-j,--threads", threads, "threads (0 = all cores)")->capture_default_str();
   score->add_flag("-q,--quiet", quiet, "do not print the summary table");
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version exit 0; every command-line mistake is a usage error (2), not
+    // CLI11's own codes (104-106).
+    return app.exit(e) == 0 ? 0 : exit_usage;
+  }
   install_signal_handlers();
   try {
     options.metrics = split_list(metrics);

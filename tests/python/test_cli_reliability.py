@@ -137,3 +137,17 @@ def test_unreadable_input_exits_4(tmp_path):
     data.write_text('{"summary": "a"}\n')
     os.chmod(data, 0)
     assert run("score", str(data)).returncode == 4
+
+
+def test_exit_codes_are_the_documented_ones(tmp_path):
+    # docs/cli.md: 0 ok, 2 usage, 3 some line failed, 4 I/O, 128 + signal when stopped.
+    assert run("score", str(ARTICLES), "-q", "-o", str(tmp_path / "o.jsonl")).returncode == 0
+    assert run("score").returncode == 2  # was CLI11's 106
+    assert run("score", str(ARTICLES), "--threads", "x").returncode == 2  # was 104
+    assert run("bogus").returncode == 2
+    assert run("--version").returncode == 0
+    missing = run("score", str(tmp_path / "missing.jsonl"))  # was CLI11's 105
+    assert missing.returncode == 4
+    assert f"[precis.io_error] cannot open '{tmp_path / 'missing.jsonl'}'" in missing.stderr
+    folder = run("score", str(tmp_path))
+    assert folder.returncode == 4 and "is a directory" in folder.stderr
