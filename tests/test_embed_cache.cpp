@@ -122,7 +122,9 @@ namespace {
 
 struct raw_db {
   sqlite3* db = nullptr;
-  explicit raw_db(const std::string& path) { EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK); }
+  explicit raw_db(const std::string& path) {
+    EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  }
   ~raw_db() { sqlite3_close(db); }
   void exec(const std::string& sql) const {
     char* err = nullptr;
@@ -166,9 +168,11 @@ TEST(EmbedCache, CorruptEntriesBlameTheCache) {
   EXPECT_EQ(error_of([&] { (void)cache.get(keys); }),
             entry + "dim 4611686018427387904 but a blob of 0 bytes" + advice);
   raw.exec("UPDATE precis_embeddings SET dim = -1");
-  EXPECT_EQ(error_of([&] { (void)cache.get(keys); }), entry + "dim -1 but a blob of 0 bytes" + advice);
+  EXPECT_EQ(error_of([&] { (void)cache.get(keys); }),
+            entry + "dim -1 but a blob of 0 bytes" + advice);
   raw.exec("UPDATE precis_embeddings SET dim = 2, vector = x'0000803f00'");  // 5 bytes
-  EXPECT_EQ(error_of([&] { (void)cache.get(keys); }), entry + "dim 2 but a blob of 5 bytes" + advice);
+  EXPECT_EQ(error_of([&] { (void)cache.get(keys); }),
+            entry + "dim 2 but a blob of 5 bytes" + advice);
   // A NaN in the blob: named as cache corruption (was blamed on the encoder).
   raw.exec("UPDATE precis_embeddings SET dim = 3, vector = x'0000803f0000c07f00000040'");
   EXPECT_EQ(error_of([&] { (void)cache.get(keys); }),
@@ -179,7 +183,8 @@ TEST(EmbedCache, CorruptEntriesBlameTheCache) {
       });
   const pe::cached_encoder enc(inner, std::make_shared<pe::sqlite_cache>(path));
   const std::vector<std::string_view> texts = {"a"};
-  EXPECT_EQ(error_of([&] { (void)enc.encode(texts); }), entry + "value 1 is NaN or infinite" + advice);
+  EXPECT_EQ(error_of([&] { (void)enc.encode(texts); }),
+            entry + "value 1 is NaN or infinite" + advice);
   // Zero-dimensional entries are fine (no memcpy from a null blob).
   raw.exec("UPDATE precis_embeddings SET dim = 0, vector = x''");
   EXPECT_EQ(cache.get(keys)[0]->size(), 0U);

@@ -72,7 +72,8 @@ TEST(JsonDepth, SchemaOnSmallStack) {
     EXPECT_EQ(r.violations[0].keyword, "$ref");
     EXPECT_EQ(r.violations[0].message, "schema evaluation deeper than 6000 levels");
     EXPECT_EQ(r.violations[0].pointer.size(), 3000U * 2);
-    EXPECT_EQ(tree.validate_output(objects(10000)).violations[0].message, "expected array, got object");
+    EXPECT_EQ(tree.validate_output(objects(10000)).violations[0].message,
+              "expected array, got object");
     // A $ref loop that never consumes the document.
     EXPECT_FALSE(pj::json_schema(R"({"$ref": "#"})").validate("1").valid);
     // Deep const / enum values: compiled (copied), compared and dumped into messages.

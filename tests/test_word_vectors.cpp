@@ -255,7 +255,8 @@ TEST(WordVectors, HeadersAreCheckedAgainstTheFileSize) {
                                  "' line 1: header says 1000000 words of dimension 1000000 but "
                                  "the file holds 8 bytes of vectors");
   // A dimension whose 4 * dim wraps to 0 (was memcpy into a null pointer).
-  const auto wrap = write_bytes("wrap.bin", std::string("1 4611686018427387904\nthe \xcd\xcc\xcc\x3d", 30));
+  const auto wrap =
+      write_bytes("wrap.bin", std::string("1 4611686018427387904\nthe \xcd\xcc\xcc\x3d", 30));
   EXPECT_EQ(load_error(wrap), "[precis.parse_error] word vectors '" + wrap +
                                   "' line 1: header says 1 words of dimension 4611686018427387904 "
                                   "but the file holds 8 bytes of vectors");

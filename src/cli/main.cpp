@@ -148,7 +148,9 @@ class output_file {
       if (!ec) target = resolved;
     }
     const auto status = fs::status(target, ec);
-    if (fs::is_directory(status)) precis::raise("io_error", "cannot write '" + path + "': is a directory");
+    if (fs::is_directory(status)) {
+      precis::raise("io_error", "cannot write '" + path + "': is a directory");
+    }
     if (fs::exists(status) && !fs::is_regular_file(status)) {
       // A device or FIFO (/dev/null, /dev/full, a pipe): nothing to replace atomically.
       fd_ = ::open(target.c_str(), O_WRONLY | O_CLOEXEC);

@@ -135,7 +135,9 @@ std::vector<std::optional<std::vector<float>>> sqlite_cache::get(std::span<const
                                     std::to_string(bytes) + " bytes");
       }
       std::vector<float> v(static_cast<std::size_t>(dim));
-      if (dim > 0) std::memcpy(v.data(), sqlite3_column_blob(st, 1), static_cast<std::size_t>(bytes));
+      if (dim > 0) {
+        std::memcpy(v.data(), sqlite3_column_blob(st, 1), static_cast<std::size_t>(bytes));
+      }
       for (std::size_t k = 0; k < v.size(); ++k) {
         if (!std::isfinite(v[k])) {
           impl_->corrupt(keys[i], "value " + std::to_string(k) + " is NaN or infinite");

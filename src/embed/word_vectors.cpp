@@ -166,7 +166,9 @@ word_vectors word_vectors::load(const std::string& path, word_vector_format form
     // word bytes[chars]. Sizes are validated against data.size() before any allocation.
     std::size_t pos = 0;
     auto take = [&](void* out, std::size_t bytes) {
-      if (bytes > data.size() - pos) corrupt_cache(path, "truncated at byte " + std::to_string(pos));
+      if (bytes > data.size() - pos) {
+        corrupt_cache(path, "truncated at byte " + std::to_string(pos));
+      }
       if (bytes > 0) std::memcpy(out, data.data() + pos, bytes);
       pos += bytes;
     };

@@ -65,9 +65,9 @@ class comparer {
           const bool array_out = f.out != nullptr && f.out->type == vkind::array;
           ptr += '/';
           ptr += std::to_string(f.next);
-          visit(f.g->items[f.next], array_out && f.next < f.out->items.size() ? &f.out->items[f.next]
-                                                                           : nullptr,
-                ptr, stack);
+          const value* o =
+              array_out && f.next < f.out->items.size() ? &f.out->items[f.next] : nullptr;
+          visit(f.g->items[f.next], o, ptr, stack);
         }
         continue;
       }

@@ -684,13 +684,15 @@ struct json_schema::impl {
               break;
             }
             if (s.boolean == 0) {
-              emit(c, "false", [] { return std::string("no value is allowed here (schema false)"); });
+              emit(c, "false",
+                   [] { return std::string("no value is allowed here (schema false)"); });
               finished = true;
               break;
             }
             if (f.depth >= max_eval_depth) {
               emit(c, "$ref", [] {
-                return "schema evaluation deeper than " + std::to_string(max_eval_depth) + " levels";
+                return "schema evaluation deeper than " + std::to_string(max_eval_depth) +
+                       " levels";
               });
               finished = true;
               break;

@@ -583,7 +583,9 @@ bool equal(const value& a, const value& b) noexcept {
       todo.pop_back();
       if (!equal_scalar_or_shape(*x, *y)) return false;
       if (x->type == value::kind::array) {
-        for (std::size_t i = x->items.size(); i-- > 0;) todo.emplace_back(&x->items[i], &y->items[i]);
+        for (std::size_t i = x->items.size(); i-- > 0;) {
+          todo.emplace_back(&x->items[i], &y->items[i]);
+        }
       } else if (x->type == value::kind::object) {
         for (std::size_t i = x->members.size(); i-- > 0;) {
           const value* o = y->find(x->members[i].key);
