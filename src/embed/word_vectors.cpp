@@ -320,6 +320,7 @@ void word_vectors::save(const std::string& path) const {
   out.write(reinterpret_cast<const char*>(&off), 8);
   out.write(reinterpret_cast<const char*>(&off), 8);
   for (const auto& w : words_) out.write(w.data(), static_cast<std::streamsize>(w.size()));
+  out.close();  // the last buffer is written here: check after closing
   if (!out) raise("io_error", "word vectors '" + path + "': write failed");
 }
 
