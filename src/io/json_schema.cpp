@@ -595,6 +595,7 @@ struct json_schema::impl {
   // One schema applied to one value, as a frame of the explicit evaluation stack. A frame that
   // needs a subschema's credit pushes a child frame and resumes, at `at`, when the child's
   // credit comes back; nothing recurses, whatever the depth of the document or of $ref chains.
+  // Reading `f` after a push is a bug: every push is the last thing a step does.
   enum class step : std::uint8_t { start, items, members, ref, all_of, any_of, one_of, negation };
   struct frame {
     int index;
@@ -607,8 +608,12 @@ struct json_schema::impl {
     double part_sum = 0, applied = 1.0, best = 0;
     std::size_t resume_len = 0;    // c->pointer length to restore when the child returns
     bool member_required = false;  // members: the member awaiting its credit is required
-    context probe{nullptr, nullptr, 0, {}};  // anyOf/oneOf/not branches: nothing is reported
-    std::size_t probe_count = 0;
+    bool probing = false;          // the child evaluates an anyOf/oneOf/not branch
+  };
+  // The context of an anyOf/oneOf/not branch: violations are counted, not reported.
+  struct probe_context {
+    std::size_t count = 0;
+    context c{nullptr, nullptr, 0, {}};
   };
 
   static void member_credit(frame& f, double credit) {
@@ -621,7 +626,9 @@ struct json_schema::impl {
   }
 
   double evaluate(int root_index, const value& root_value, context& root_context) const {
-    std::deque<frame> frames;  // deque: frames (and their probe contexts) never move
+    std::vector<frame> frames;  // a frame is not used after a push (which may move frames)
+    frames.reserve(64);
+    std::deque<probe_context> probes;  // children keep pointers to these: a deque never moves them
     frames.push_back({root_index, &root_value, &root_context, 0});
     double returned = 0.0;
     bool has_returned = false;
@@ -633,6 +640,10 @@ struct json_schema::impl {
       if (has_returned) {  // a child's credit
         has_returned = false;
         c.pointer.resize(f.resume_len);
+        if (f.probing) {
+          probes.pop_back();
+          f.probing = false;
+        }
         switch (f.at) {
           case step::items:
             f.part_sum += returned;
@@ -668,9 +679,10 @@ struct json_schema::impl {
         frames.push_back({sub, &x, &in, f.depth + 1});
       };
       const auto probe = [&](int sub) {
-        f.probe_count = 0;
-        f.probe = context{nullptr, &f.probe_count, 0, {}};
-        call(sub, v, f.probe, nullptr);
+        probe_context& p = probes.emplace_back();
+        p.c.count = &p.count;
+        f.probing = true;
+        call(sub, v, p.c, nullptr);
       };
       bool pushed = false;
       bool finished = false;
@@ -702,6 +714,12 @@ struct json_schema::impl {
                    : v.type == vkind::object ? step::members
                                              : step::ref;
             f.i = 0;
+            if (f.at == step::ref && s.ref < 0 && s.all_of.empty() && s.any_of.empty() &&
+                s.one_of.empty() && s.not_schema < 0) {
+              // A scalar under a schema without applicators (most leaves): done.
+              result = f.own_fail > 0 ? 0.0 : 1.0;
+              finished = true;
+            }
             break;
           case step::items:
             if (!s.prefix_items.empty() || s.items >= 0) {

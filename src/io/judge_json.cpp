@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <memory>
 #include <unordered_set>
 
 #include "precis/error.hpp"
@@ -66,7 +67,7 @@ class parser {
     struct open_container {
       value* v;
       std::size_t start;
-      std::unordered_set<std::string> seen;  // object keys, filled once past 16 members
+      std::unique_ptr<std::unordered_set<std::string>> seen;  // keys, once past 16 members
     };
     std::vector<open_container> stack;
     value* target = &root;
@@ -367,7 +368,8 @@ class parser {
 
   // The next member of an open object: its key (checked for duplicates) and ':'; returns where
   // its value goes.
-  value* next_member(value& object, std::size_t start, std::unordered_set<std::string>& seen) {
+  value* next_member(value& object, std::size_t start,
+                     std::unique_ptr<std::unordered_set<std::string>>& seen) {
     skip_ws();
     if (pos >= end_) truncated(unclosed(true, start));
     if (s_[pos] != '"') unexpected("expected a property name in double quotes");
@@ -380,10 +382,12 @@ class parser {
       for (std::size_t k = 0; k + 1 < object.members.size(); ++k)
         if (object.members[k].key == key) duplicate = true;
     } else {
-      if (seen.empty())
+      if (!seen) {
+        seen = std::make_unique<std::unordered_set<std::string>>();
         for (std::size_t k = 0; k + 1 < object.members.size(); ++k)
-          seen.insert(object.members[k].key);
-      duplicate = !seen.insert(key).second;
+          seen->insert(object.members[k].key);
+      }
+      duplicate = !seen->insert(key).second;
     }
     if (duplicate) fail(key_at, "duplicate key '" + key + "'");
     skip_ws();
@@ -603,32 +607,45 @@ bool equal(const value& a, const value& b) noexcept {
 // ---- value: copy and destruction without recursion ----
 
 void value::release_children() noexcept {
-  if (items.empty() && members.empty()) return;
-  // Move every descendant into one flat vector; each is destroyed with no children left.
-  std::vector<value> doomed;
-  try {
-    doomed.reserve(items.size() + members.size());
-  } catch (const std::bad_alloc&) {
-  }
-  const auto take = [&doomed](value& v) {
-    for (auto& child : v.items) doomed.push_back(std::move(child));
-    for (auto& m : v.members) doomed.push_back(std::move(m.val));
-    v.items.clear();
-    v.members.clear();
+  // Post-order over the subtree with a stack of (node, next child) on the heap: a node's vectors
+  // are cleared once all its children are childless, so every element destructor returns at
+  // once and nothing recurses. Nodes are not moved.
+  struct frame {
+    value* v;
+    std::size_t next;
   };
   try {
-    take(*this);
-    while (!doomed.empty()) {
-      value last = std::move(doomed.back());
-      doomed.pop_back();
-      take(last);  // `last` ends childless: its destructor returns at once
+    std::vector<frame> stack;
+    stack.push_back({this, 0});
+    while (!stack.empty()) {
+      frame& f = stack.back();
+      value& v = *f.v;
+      const std::size_t n_items = v.items.size();
+      const std::size_t total = n_items + v.members.size();
+      bool descended = false;
+      while (f.next < total) {
+        value& child = f.next < n_items ? v.items[f.next] : v.members[f.next - n_items].val;
+        ++f.next;
+        if (!child.items.empty() || !child.members.empty()) {
+          stack.push_back({&child, 0});  // `f` is not used after this
+          descended = true;
+          break;
+        }
+      }
+      if (descended) continue;
+      v.items.clear();
+      v.members.clear();
+      stack.pop_back();
     }
   } catch (const std::bad_alloc&) {
-    // Out of memory while flattening: fall back to the recursive destructors of what is left.
+    // No memory for the stack: the vectors' own (recursive) destructors free what is left.
   }
 }
 
-value::~value() { release_children(); }
+value::~value() {
+  if (items.empty() && members.empty()) return;
+  release_children();
+}
 
 value& value::operator=(value&& other) noexcept {
   if (this != &other) {
