@@ -429,12 +429,13 @@ PYBIND11_MODULE(_core, m) {
       .def("score", [](const pm::rouge_scorer& s, const py::object& summary) {
              return to_dict(s.score(utf8(summary, "summary")));
            }, py::arg("summary"))
-      .def("score_batch", [](const pm::rouge_scorer& s, const std::vector<std::string>& summaries,
+      .def("score_batch", [](const pm::rouge_scorer& s,
+                             const std::vector<precis_python::utf8_str>& summaries,
                              unsigned threads) {
              std::vector<pm::rouge_record_result> results;
              {
                py::gil_scoped_release release;
-               results = s.score_batch(summaries, threads);
+               results = s.score_batch(precis_python::plain(summaries), threads);
              }
              py::list out;
              for (const auto& r : results) {

@@ -47,6 +47,15 @@ def test_citation_scorer_entry_points():
     assert table["error"][1].startswith("[precis.invalid_utf8]")
 
 
+def test_scorer_batches_report_the_record():
+    # Was a TypeError for the whole batch; now the bad record's error, the others scored.
+    rouge = precis.RougeScorer("the cat sat").score_batch(["the cat", BAD])
+    assert isinstance(rouge[0], dict) and rouge[1].startswith("[precis.invalid_utf8]")
+    grounded = precis.GroundedScorer(["the cat sat on the mat"]).score_batch(["the cat", BAD])
+    assert grounded["error"][0] is None
+    assert grounded["error"][1].startswith("[precis.invalid_utf8]")
+
+
 def test_embed_entry_points(tmp_path):
     with pytest.raises(precis.PrecisError, match=r"^\[precis.invalid_utf8\] id"):  # was TypeError
         pe.PrecomputedEncoder("id \ud800", ["a"], np.ones((1, 2), dtype=np.float32))
