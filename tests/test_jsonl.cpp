@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "small_stack.hpp"
@@ -128,4 +129,16 @@ TEST(Jsonl, DirectoryIsAnIoError) {
   } catch (const precis::error& e) {
     EXPECT_STREQ(e.what(), "[precis.io_error] '/tmp' is a directory");
   }
+}
+
+TEST(Jsonl, StructuredSummaryTextIsNlohmannsCompactDump) {
+  // The summary is serialized without recursion; the text must equal nlohmann's dump().
+  const std::string summary =
+      R"({"b": [1, 2.5, -0.0, 1e300, 12345678901234567890, -7, "\u00e9\n\"\\", null, true,)"
+      R"( {"a": {}, "z": [[]]}], "a": [], "\u2603 key": {"x": false}})";
+  std::istringstream in(R"({"summary": )" + summary + "}\n" + R"({"summary": []})" + "\n");
+  const auto got = read_jsonl(in);
+  ASSERT_EQ(got.records.size(), 2U);
+  EXPECT_EQ(got.records[0].summary, nlohmann::json::parse(summary).dump());
+  EXPECT_EQ(got.records[1].summary, "[]");
 }

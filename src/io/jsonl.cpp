@@ -49,6 +49,43 @@ std::size_t depth_of(const json& v, std::size_t limit) {
   return deepest;
 }
 
+// Compact JSON text of `v`, byte for byte what v.dump() writes, without recursion: nlohmann's
+// serializer recurses once per level, so only scalars and keys are dumped by it.
+std::string dump_iterative(const json& v) {
+  std::string out;
+  struct frame {
+    const json* node;
+    json::const_iterator next;
+  };
+  std::vector<frame> stack;
+  const json* current = &v;
+  for (;;) {
+    if (current->is_structured()) {
+      out += current->is_object() ? '{' : '[';
+      stack.push_back({current, current->cbegin()});
+    } else {
+      out += current->dump();
+    }
+    current = nullptr;
+    while (current == nullptr && !stack.empty()) {
+      frame& top = stack.back();
+      if (top.next == top.node->cend()) {
+        out += top.node->is_object() ? '}' : ']';
+        stack.pop_back();
+        continue;
+      }
+      if (top.next != top.node->cbegin()) out += ',';
+      if (top.node->is_object()) {
+        out += json(top.next.key()).dump();
+        out += ':';
+      }
+      current = &*top.next;
+      ++top.next;
+    }
+    if (current == nullptr) return out;
+  }
+}
+
 [[noreturn]] void bad_field(const std::string& field, const std::string& what) {
   raise("parse_error", "field '" + field + "' " + what);
 }
@@ -77,13 +114,14 @@ record to_record(const json& line, const jsonl_fields& fields, std::size_t line_
   const json* summary = find_field(line, fields.summary);
   if (summary == nullptr) bad_field(fields.summary, "is missing");
   if (summary->is_object() || summary->is_array()) {  // a structured summary, kept as JSON text
-    // dump() recurses once per level: a line of 100,000 '[' overflowed the stack. nlohmann's
-    // parser and destructor are iterative, so the depth is checked here, before dumping.
+    // summary->dump() recursed once per level: a line of 100,000 '[' overflowed the stack.
+    // nlohmann's parser and destructor are iterative; the depth is limited (and documented)
+    // because the summary is parsed again as a structured summary, and dumped without recursion.
     if (depth_of(*summary, jsonl_max_depth) > jsonl_max_depth) {
       bad_field(fields.summary,
                 "is nested deeper than " + std::to_string(jsonl_max_depth) + " levels");
     }
-    r.summary = summary->dump();
+    r.summary = dump_iterative(*summary);
     r.structured = true;
   } else {
     r.summary = as_string(*summary, fields.summary);
