@@ -11,11 +11,9 @@ fitted on the dev sources).
 import json
 import os
 import sys
-from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
-from scipy.stats import spearmanr
 
 import precis
 
@@ -24,17 +22,9 @@ COLUMNS = ("embedding_cosine", "alignment_support", "alignment_coverage",
 
 
 def summary_level(records, values, aspect):
-    by_doc = defaultdict(list)
-    for r, v in zip(records, values):
-        by_doc[r["doc_id"]].append((v, r["scores"][aspect]))
-    rhos = []
-    for pairs in by_doc.values():
-        m = np.array([p[0] for p in pairs])
-        h = np.array([p[1] for p in pairs])
-        if np.all(m == m[0]) or np.all(h == h[0]):
-            continue
-        rhos.append(spearmanr(m, h).correlation)
-    return float(np.mean(rhos)), len(rhos)
+    r = precis.stats.summary_level(values, [r["scores"][aspect] for r in records],
+                                   [r["doc_id"] for r in records])
+    return r["value"], r["documents_used"]
 
 
 def main():

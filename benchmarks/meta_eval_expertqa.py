@@ -72,20 +72,6 @@ def auroc(scores, labels):
     return total / (len(pos) * len(neg))
 
 
-def ranks(values):
-    order = sorted(range(len(values)), key=lambda i: values[i])
-    out = [0.0] * len(values)
-    i = 0
-    while i < len(order):
-        j = i
-        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
-            j += 1
-        for k in range(i, j + 1):
-            out[order[k]] = (i + j) / 2.0
-        i = j + 1
-    return out
-
-
 _stems = {}
 
 
@@ -151,7 +137,7 @@ def main():
         has_text.append(bool(evidence.strip()))
         qhash = hashlib.sha1(r["question"].encode("utf-8")).digest()[0]
         half.append(qhash % 2)
-    rk = {k: ranks(v) for k, v in signals.items()}
+    rk = {k: list(precis.stats.average_ranks(v)) for k, v in signals.items()}
     signals["combined"] = [(a + b) / 2 for a, b in zip(rk["precis_support_ordered"],
                                                        rk["evidence_chars"])]
 

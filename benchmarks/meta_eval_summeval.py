@@ -36,50 +36,17 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_DATA = os.path.join(HERE, "..", "..", "shared", "data", "summeval-dev.jsonl")
 
 
-def ranks(values):
-    order = sorted(range(len(values)), key=lambda i: values[i])
-    out = [0.0] * len(values)
-    i = 0
-    while i < len(order):
-        j = i
-        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
-            j += 1
-        for k in range(i, j + 1):
-            out[order[k]] = (i + j) / 2.0 + 1.0
-        i = j + 1
-    return out
-
-
-def pearson(x, y):
-    n = len(x)
-    mx, my = sum(x) / n, sum(y) / n
-    sxy = sum((a - mx) * (b - my) for a, b in zip(x, y))
-    sxx = sum((a - mx) ** 2 for a in x)
-    syy = sum((b - my) ** 2 for b in y)
-    if sxx == 0 or syy == 0:
-        return None
-    return sxy / math.sqrt(sxx * syy)
-
-
-def spearman(x, y):
-    return pearson(ranks(x), ranks(y))
-
-
 def summary_level(records, metric, human):
-    """G-Eval's summary-level Spearman: mean over articles (constant sides skipped)."""
-    by_doc = collections.defaultdict(list)
-    for r, m in zip(records, metric):
-        by_doc[r["doc_id"]].append((m, r["scores"][human]))
-    rhos = []
-    for pairs in by_doc.values():
-        xs = [p[0] for p in pairs]
-        ys = [p[1] for p in pairs]
-        if len(set(xs)) < 2 or len(set(ys)) < 2:
-            continue
-        rho = spearman(xs, ys)
-        if rho is not None:
-            rhos.append(rho)
-    return (sum(rhos) / len(rhos) if rhos else float("nan")), len(rhos)
+    """G-Eval's summary-level Spearman (mean over articles, constant sides skipped) with a seeded
+    95% bootstrap interval over articles (precis.stats)."""
+    labels = [r["scores"][human] for r in records]
+    docs = [r["doc_id"] for r in records]
+    ci = precis.stats.summary_level_interval(metric, labels, docs, "spearman", resamples=1000)
+    return ci, precis.stats.summary_level(metric, labels, docs)["documents_used"]
+
+
+def row(label, human, ci, n):
+    return f"{label:48s} {human:12s} {ci['estimate']:7.3f}  [{ci['low']:.3f}, {ci['high']:.3f}] {n:8d}"
 
 
 def tfidf_cosine(records, tokens=lambda t: t.lower().split()):
@@ -151,10 +118,19 @@ def main():
     ]
     print(f"SummEval {os.path.basename(args.data)}: {len(records)} summaries, "
           f"{len({r['doc_id'] for r in records})} articles; summary-level Spearman (G-Eval)")
-    print(f"{'metric':48s} {'human':12s} {'rho':>7s} {'articles':>8s}")
+    print(f"{'metric':48s} {'human':12s} {'rho':>7s}  {'95% CI':16s} {'articles':>8s}")
     for column, human, label in rows:
-        rho, n = summary_level(records, list(table[column]), human)
-        print(f"{label:48s} {human:12s} {rho:7.3f} {n:8d}")
+        print(row(label, human, *summary_level(records, list(table[column]), human)))
+    # Reference-based rows, as G-Eval's Table 1 computes them (mean F1 over the 11 references).
+    rouge = precis.score(summaries=[r["summary"] for r in records],
+                         references=[r["references"] for r in records],
+                         metrics=["rouge1", "rouge2", "rougeLsum"], threads=0,
+                         rouge={"use_stemmer": True, "tokenizer": "rouge_score",
+                                "aggregate": "mean"})
+    for column in ("rouge1", "rouge2", "rougeLsum"):
+        for human in ("relevance", "consistency"):
+            print(row(f"{column} F1, mean of 11 references", human,
+                      *summary_level(records, list(rouge[column]), human)))
     baselines = [("baseline: TF-IDF cosine(summary, source)", tfidf_cosine(records), "relevance"),
                  ("  same, [a-z0-9]+ tokens", tfidf_cosine(records, alnum_tokens), "relevance"),
                  ("baseline: clipped unigram precision vs source", unigram_precision(records),
@@ -164,8 +140,7 @@ def main():
                  ("  same, set-based (white-space tokens)",
                   unigram_precision(records, False, lambda t: t.lower().split()), "consistency")]
     for label, values, human in baselines:
-        rho, n = summary_level(records, values, human)
-        print(f"{label:48s} {human:12s} {rho:7.3f} {n:8d}")
+        print(row(label, human, *summary_level(records, values, human)))
     if args.embedding:
         variants = [("max", 0.5)] + [("mix", w) for w in (0.25, 0.5, 0.75, 1.0)]
         for combine, weight in variants:
@@ -177,9 +152,9 @@ def main():
             label = ("faithfulness + hashed support, max" if combine == "max" else
                      f"faithfulness + hashed support, mix w={weight:g}")
             for column in ("faithfulness", "faithfulness_support_mean"):
-                rho, n = summary_level(records, list(emb[column]), "consistency")
                 name = label if column == "faithfulness" else "  its support_mean"
-                print(f"{name:48s} {'consistency':12s} {rho:7.3f} {n:8d}")
+                print(row(name, "consistency",
+                          *summary_level(records, list(emb[column]), "consistency")))
     if args.all:
         print()
         print(f"{'part':48s} {'relevance':>10s} {'consistency':>12s}")
@@ -188,7 +163,7 @@ def main():
                 continue
             rel, _ = summary_level(records, list(table[column]), "relevance")
             con, _ = summary_level(records, list(table[column]), "consistency")
-            print(f"{column:48s} {rel:10.3f} {con:12.3f}")
+            print(f"{column:48s} {rel['estimate']:10.3f} {con['estimate']:12.3f}")
 
 
 if __name__ == "__main__":

@@ -470,4 +470,6 @@ PYBIND11_MODULE(_core, m) {
   precis_python::bind_embed(m);
   precis_python::bind_judge(m);
   precis_python::bind_citations(m);
+  precis_python::bind_stats(m);
+  precis_python::bind_compat(m);
 }

@@ -247,3 +247,22 @@ from .judge import *  # noqa: F401,F403,E402
 from .citations import *  # noqa: F401,F403,E402
 
 __all__ += _grounded.__all__ + _embed.__all__ + _judge.__all__ + _citations.__all__
+
+# Meta-evaluation: precis.stats holds the correlations and bootstrap; the two table functions are
+# top-level names too.
+from . import stats  # noqa: E402
+from .stats import compare_systems, meta_evaluate  # noqa: E402
+
+__all__ += ["stats", "meta_evaluate", "compare_systems"]
+from .report import report  # noqa: E402
+
+__all__ += ["report"]
+from .evaluate import Evaluation, evaluate  # noqa: E402
+
+__all__ += ["Evaluation", "evaluate"]
+from .gate import MetricSet, Verdict, assert_passes, check, load_metric_set  # noqa: E402
+
+__all__ += ["MetricSet", "Verdict", "assert_passes", "check", "load_metric_set"]
+from .tracking import log_to_mlflow  # noqa: E402  (imports mlflow only when called)
+
+__all__ += ["log_to_mlflow"]

@@ -1,0 +1,3 @@
+"""sacrebleu.tokenizers.tokenizer_char, computed by precis (see _core_tokenizers)."""
+
+from ._core_tokenizers import TokenizerChar  # noqa: F401

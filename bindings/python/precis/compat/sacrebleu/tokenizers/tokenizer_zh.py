@@ -1,0 +1,3 @@
+"""sacrebleu.tokenizers.tokenizer_zh, computed by precis (see _core_tokenizers)."""
+
+from ._core_tokenizers import TokenizerZh  # noqa: F401
