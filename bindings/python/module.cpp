@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "bindings.hpp"
+#include "string_args.hpp"
 #include "precis/error.hpp"
 #include "precis/metrics/bleu.hpp"
 #include "precis/metrics/chrf.hpp"
@@ -340,11 +341,12 @@ PYBIND11_MODULE(_core, m) {
   py::register_exception<precis::error>(m, "PrecisError", PyExc_ValueError);
 
   // ---- text ----
-  m.def("normalize", [](const std::string& text, bool nfkc, bool case_fold) {
+  m.def("normalize", [](const precis_python::utf8_str& text, bool nfkc, bool case_fold) {
           pt::validate_utf8(text, "text");
           return pt::normalize(text, nfkc, case_fold);
         }, py::arg("text"), py::arg("nfkc") = true, py::arg("case_fold") = true);
-  m.def("tokenize", [](const std::string& text, const std::string& cjk, bool keep_punctuation) {
+  m.def("tokenize", [](const precis_python::utf8_str& text, const std::string& cjk,
+                       bool keep_punctuation) {
           pt::validate_utf8(text, "text");
           pt::tokenize_options o;
           if (cjk == "dictionary") {
@@ -365,7 +367,7 @@ PYBIND11_MODULE(_core, m) {
           }
           return out;
         }, py::arg("text"), py::arg("cjk") = "dictionary", py::arg("keep_punctuation") = false);
-  m.def("split_sentences", [](const std::string& text, bool newline_is_boundary) {
+  m.def("split_sentences", [](const precis_python::utf8_str& text, bool newline_is_boundary) {
           pt::validate_utf8(text, "text");
           pt::sentence_options o;
           o.newline_is_boundary = newline_is_boundary;
@@ -377,7 +379,10 @@ PYBIND11_MODULE(_core, m) {
           }
           return out;
         }, py::arg("text"), py::arg("newline_is_boundary") = false);
-  m.def("porter_stem", [](const std::string& word) { return pt::porter_stem(word); },
+  m.def("porter_stem", [](const precis_python::utf8_str& word) {
+          pt::validate_utf8(word, "word");
+          return pt::porter_stem(word);
+        },
         py::arg("word"));
 
   // ---- options ----
@@ -452,12 +457,13 @@ PYBIND11_MODULE(_core, m) {
       .def("score", [](const pm::rouge_scorer& s, const py::object& summary) {
              return to_dict(s.score(utf8(summary, "summary")));
            }, py::arg("summary"))
-      .def("score_batch", [](const pm::rouge_scorer& s, const std::vector<std::string>& summaries,
+      .def("score_batch", [](const pm::rouge_scorer& s,
+                             const std::vector<precis_python::utf8_str>& summaries,
                              unsigned threads) {
              std::vector<pm::rouge_record_result> results;
              {
                py::gil_scoped_release release;
-               results = s.score_batch(summaries, threads);
+               results = s.score_batch(precis_python::plain(summaries), threads);
              }
              py::list out;
              for (const auto& r : results) {
