@@ -48,7 +48,10 @@ py_citation_options make_options(const std::string& unit, std::size_t min_claim_
                                  const std::optional<std::vector<std::string>>& value_keys,
                                  const std::optional<std::vector<std::string>>& citation_keys,
                                  bool leaves_are_claims, bool inline_markers,
-                                 std::size_t max_depth, const std::string& function_words) {
+                                 std::size_t max_depth, const std::string& function_words,
+                                 const std::vector<std::string>& subject, bool check_facts,
+                                 double fact_cap, double fact_context,
+                                 double min_source_support) {
   py_citation_options p;
   auto& o = p.citation;
   if (unit == "sentence") {
@@ -68,6 +71,11 @@ py_citation_options make_options(const std::string& unit, std::size_t min_claim_
   o.stemmer = precis_python::stemmer_of(stemmer);
   o.stem_language = stem_language;
   o.function_words = function_words;
+  o.subject = subject;
+  o.check_facts = check_facts;
+  o.fact_cap = fact_cap;
+  o.fact_context = fact_context;
+  o.min_source_support = min_source_support;
   if (!encoder.is_none()) o.encoder = encoder.cast<std::shared_ptr<precis::embed::encoder>>();
   if (judge == "lexical") {
     o.judge = pm::support_judge::lexical;
@@ -207,6 +215,10 @@ py::dict to_dict(const pm::citation_result& r, std::string_view summary) {
     x["supported"] = c.supported;
     x["relevant_citations"] = c.relevant_citations;
     x["irrelevant"] = strings(c.irrelevant);
+    x["cited_support"] = c.cited_support;
+    x["unsupporting"] = strings(c.unsupporting);
+    x["mismatched_facts"] = strings(c.mismatched_facts);
+    x["negation_mismatch"] = c.negation_mismatch;
     x["misattributed"] = c.misattributed;
     x["better_source"] =
         c.better_source.empty() ? py::object(py::none()) : py::str(c.better_source);
@@ -367,7 +379,8 @@ void bind_citations(py::module_& m) {
         py::arg("support"), py::arg("min_quote_words"), py::arg("stemmer"),
         py::arg("stem_language"), py::arg("value_keys"), py::arg("citation_keys"),
         py::arg("leaves_are_claims"), py::arg("inline_markers"), py::arg("max_depth"),
-        py::arg("function_words"));
+        py::arg("function_words"), py::arg("subject"), py::arg("check_facts"),
+        py::arg("fact_cap"), py::arg("fact_context"), py::arg("min_source_support"));
   py::class_<py_citation_scorer, std::shared_ptr<py_citation_scorer>>(m, "CitationScorer")
       .def(py::init([](const py::object& sources, const py_citation_options& o) {
              return make_scorer(sources_of(sources, "sources"), o);

@@ -37,7 +37,11 @@ pm::grounded_options make_options(const std::string& stemmer, const std::string&
                                   double support_threshold, double redundancy_threshold,
                                   bool position_prior, bool ignore_citations,
                                   const py::object& encoder,
-                                  const std::string& combine, double embedding_weight) {
+                                  const std::string& combine, double embedding_weight,
+                                  const std::vector<std::string>& subject, bool check_facts,
+                                  double fact_cap, double fact_context, double grounding_threshold,
+                                  std::size_t recall_sentences, double recall_weight,
+                                  std::size_t coverage_sentences) {
   pm::grounded_options o;
   o.stemmer = precis_python::stemmer_of(stemmer);
   o.stem_language = stem_language;
@@ -69,6 +73,14 @@ pm::grounded_options make_options(const std::string& stemmer, const std::string&
     precis::raise("invalid_argument", "unknown combine '" + combine + "' (expected max or mix)");
   }
   o.embedding_weight = embedding_weight;
+  o.subject = subject;
+  o.check_facts = check_facts;
+  o.fact_cap = fact_cap;
+  o.fact_context = fact_context;
+  o.grounding_threshold = grounding_threshold;
+  o.recall_sentences = recall_sentences;
+  o.recall_weight = recall_weight;
+  o.coverage_sentences = coverage_sentences;
   return o;
 }
 
@@ -90,6 +102,8 @@ py::list flag_names(std::uint32_t flags) {
   if (flags & pm::flag_redundant) out.append("redundant");
   if (flags & pm::flag_filler) out.append("filler");
   if (flags & pm::flag_over_repeated) out.append("over_repeated");
+  if (flags & pm::flag_fact_mismatch) out.append("fact_mismatch");
+  if (flags & pm::flag_negation_mismatch) out.append("negation_mismatch");
   return out;
 }
 
@@ -135,6 +149,7 @@ py::list sentences_to_list(const std::vector<pm::sentence_detail>& details,
     x["unsupported_numbers"] = spans(summary, d.unsupported_numbers);
     x["novel_names"] = spans(summary, d.novel_names);
     x["fillers"] = spans(summary, d.fillers);
+    x["mismatched_facts"] = spans(summary, d.mismatched_facts);
     x["flags"] = flag_names(d.flags);
     out.append(x);
   }
@@ -150,6 +165,8 @@ py::dict to_dict(const pm::relevance_result& r, std::string_view summary,
   d["query_coverage"] = r.query_coverage;
   d["redundancy"] = r.redundancy;
   d["diversity"] = r.diversity;
+  d["grounding"] = r.grounding;
+  d["recall"] = r.recall;
   d["sentences"] = sentences_to_list(r.sentences, summary, index);
   return d;
 }
@@ -434,7 +451,9 @@ void bind_grounded(py::module_& m) {
         py::arg("filler_language"), py::arg("extra_fillers"), py::arg("budget"),
         py::arg("budget_unit"), py::arg("support_threshold"), py::arg("redundancy_threshold"),
         py::arg("position_prior"), py::arg("ignore_citations"), py::arg("encoder"), py::arg("combine"),
-        py::arg("embedding_weight"));
+        py::arg("embedding_weight"), py::arg("subject"), py::arg("check_facts"),
+        py::arg("fact_cap"), py::arg("fact_context"), py::arg("grounding_threshold"),
+        py::arg("recall_sentences"), py::arg("recall_weight"), py::arg("coverage_sentences"));
   py::class_<pm::grounded_scorer>(m, "GroundedScorer")
       .def(py::init([](const py::object& sources, const py::object& query,
                        const pm::grounded_options& o) {

@@ -18,6 +18,7 @@
 #include "precis/detail/parallel.hpp"
 #include "precis/embed/encoder.hpp"
 #include "precis/error.hpp"
+#include "precis/metrics/detail/fact_check.hpp"
 #include "precis/metrics/detail/source_index.hpp"
 #include "precis/metrics/detail/word_list.hpp"
 #include "precis/text/analyzed_text.hpp"
@@ -505,6 +506,12 @@ struct citation_scorer::impl {
   std::vector<std::vector<std::uint64_t>> source_bigrams;  // per source: sorted stem bigrams
   // Left out of a claim's support when no source has them (nullptr: none).
   const text::vocabulary* function_words = nullptr;
+  // The subject's words and pronouns: out of every claim's support, never names.
+  std::unordered_set<std::string> subject;
+  std::unique_ptr<const detail::fact_index> facts;  // with check_facts
+  bool is_subject(std::string_view word) const {
+    return !subject.empty() && subject.find(std::string(word)) != subject.end();
+  }
 
   bool is_id(std::string_view key) const { return by_id.find(key) != by_id.end(); }
   // Claims of a plain-text summary. With `body` set, also the analysis of the masked body and
@@ -616,10 +623,12 @@ struct citation_scorer::impl {
     }
     for (std::uint32_t k = first; k < end; ++k) {
       const auto key = keys[tokens[k]];
-      // A function word no source has ("she" where the post says "I") is no part of the claim.
+      // A function word no source has ("she" where the post says "I") is no part of the claim,
+      // nor is the subject's name.
       if (key >= k_unseen && function_words != nullptr &&
           function_words->find(a.token_type(k)).has_value())
         continue;
+      if (is_subject(a.token_type(k))) continue;
       if (std::find(lc.local.begin(), lc.local.end(), key) != lc.local.end()) continue;
       lc.local.push_back(key);
       lc.stems.push_back(key >= k_unseen ? text::no_id : key);
@@ -696,6 +705,22 @@ citation_scorer::citation_scorer(std::span<const source_doc> sources,
     raise("invalid_argument", "support_judge::custom needs a support function");
   p->patterns = compile_patterns(o.patterns);
   p->function_words = function_word_list(o.function_words);
+  for (const auto& [value, name] : {std::pair{o.fact_cap, "fact_cap"},
+                                    std::pair{o.fact_context, "fact_context"},
+                                    std::pair{o.min_source_support, "min_source_support"}}) {
+    if (!(value >= 0.0 && value <= 1.0))
+      raise("invalid_argument", std::string(name) + " must be in [0, 1]");
+  }
+  for (const auto& name : o.subject) {
+    text::validate_utf8(name, "subject");
+    const auto a = text::analyze(name);
+    for (std::size_t i = 0; i < a->tokens().size(); ++i) p->subject.emplace(a->token_type(i));
+  }
+  if (!p->subject.empty()) {
+    for (const char* pronoun : {"he", "she", "they", "him", "her", "them", "his", "hers", "their",
+                                "theirs", "himself", "herself", "themselves", "themself"})
+      p->subject.emplace(pronoun);
+  }
   std::vector<std::string_view> texts;
   for (std::size_t i = 0; i < sources.size(); ++i) {
     std::string id = sources[i].id.empty() ? std::to_string(i + 1) : sources[i].id;
@@ -710,6 +735,7 @@ citation_scorer::citation_scorer(std::span<const source_doc> sources,
   p->index = std::make_unique<const detail::source_index>(p->ids, texts, std::string_view{},
                                                           analysis, true);
   const auto& index = *p->index;
+  if (o.check_facts) p->facts = std::make_unique<const detail::fact_index>(index);
   std::vector<std::vector<std::uint32_t>> source_stems(sources.size());
   p->source_types.resize(sources.size());
   p->fast_stems = o.stemmer != text::stemmer_kind::snowball;
@@ -1020,16 +1046,53 @@ citation_result citation_scorer::impl::score(std::span<const claim_input> claim_
     }
     if (!cited.empty()) ++r.attributed_claims;
 
-    // Support of a set of sources under the configured judge.
+    // Support of a set of sources under the configured judge; the lexical judge also checks
+    // the claim's facts against the cited sources (scratch holds the kernel's overlaps).
+    bool fact_failed = false;
     if (o.judge == support_judge::lexical && !cited.empty()) {
+      std::shared_ptr<const text::analyzed_text> own;
+      const text::analyzed_text* a = nullptr;
+      std::uint32_t first = 0, end = 0;
+      std::vector<std::uint32_t> own_keys;
+      const std::vector<std::uint32_t>* claim_keys = nullptr;
       if (body) {  // the claim's tokens in the summary's analysis
         if (body_keys.empty()) body_keys = p.keys_of(*body->body);
-        p.lexical_prepare(*body->body, body->ranges[ci].first, body->ranges[ci].second, body_keys,
-                          lc, scratch);
+        a = body->body.get();
+        first = body->ranges[ci].first;
+        end = body->ranges[ci].second;
+        claim_keys = &body_keys;
       } else {
-        const auto analyzed = text::analyze(in.text, p.claim_analysis());
-        p.lexical_prepare(*analyzed, 0, u32(analyzed->tokens().size()), p.keys_of(*analyzed), lc,
-                          scratch);
+        own = text::analyze(in.text, p.claim_analysis());
+        a = own.get();
+        end = u32(own->tokens().size());
+        own_keys = p.keys_of(*own);
+        claim_keys = &own_keys;
+      }
+      p.lexical_prepare(*a, first, end, *claim_keys, lc, scratch);
+      if (p.facts && lc.global.sentence != text::no_id) {
+        std::vector<std::uint32_t> claim_stems;
+        const auto token_keys = p.token_ids(*a);
+        for (auto k = first; k < end; ++k) {
+          const auto key = (*claim_keys)[token_keys[k]];
+          claim_stems.push_back(key >= impl::k_unseen || p.is_subject(a->token_type(k))
+                                    ? text::no_id
+                                    : key);
+        }
+        const auto sentences = p.index->sentences();
+        const auto verdict = detail::check_claim(
+            *p.index, *p.facts, {*a, first, end, claim_stems},
+            [&](std::string_view w) { return w == "i" || p.is_subject(w); },
+            [&](std::uint32_t j) {
+              return std::find(cited.begin(), cited.end(), sentences[j].source) != cited.end();
+            },
+            o.fact_context);
+        const auto tokens = a->tokens();
+        for (const auto& [fb, fe] : verdict.mismatched) {
+          const auto b = tokens[fb].begin, e = tokens[fe - 1].end;
+          c.mismatched_facts.emplace_back(a->text().substr(b, e - b));
+        }
+        c.negation_mismatch = verdict.negation_mismatch;
+        fact_failed = !verdict.mismatched.empty() || verdict.negation_mismatch;
       }
     }
     auto joint = [&](std::span<const std::size_t> set) -> double {
@@ -1048,7 +1111,16 @@ citation_result citation_scorer::impl::score(std::span<const claim_input> claim_
       return 0.0;
     };
     c.support = joint(cited);
+    if (fact_failed) c.support *= o.fact_cap;  // into [0, fact_cap], order kept
     c.supported = !cited.empty() && c.support >= tau;
+    // Each cited source alone; with several, one that supports none of the claim is named.
+    for (const auto s : cited) {
+      const std::size_t one[] = {s};
+      const double v = cited.size() == 1 ? c.support : joint(one);
+      c.cited_support.push_back(v);
+      if (cited.size() > 1 && o.judge == support_judge::lexical && v < o.min_source_support)
+        c.unsupporting.push_back(p.ids[s]);
+    }
     support_sum += c.support;
     if (c.supported) ++r.supported_claims;
 
@@ -1061,7 +1133,10 @@ citation_result citation_scorer::impl::score(std::span<const claim_input> claim_
         for (const auto s : cited) {
           const std::size_t one[] = {s};
           bool relevant = joint(one) >= tau;
-          if (!relevant) {
+          const bool contributes =
+              std::find(c.unsupporting.begin(), c.unsupporting.end(), p.ids[s]) ==
+              c.unsupporting.end();
+          if (!relevant && contributes) {
             rest.clear();
             for (const auto x : cited)
               if (x != s) rest.push_back(x);

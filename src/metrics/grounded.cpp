@@ -6,14 +6,17 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "precis/detail/parallel.hpp"
 #include "precis/embed/encoder.hpp"
 #include "precis/error.hpp"
 #include "precis/metrics/citations.hpp"
+#include "precis/metrics/detail/fact_check.hpp"
 #include "precis/metrics/detail/fragments.hpp"
 #include "precis/metrics/detail/source_index.hpp"
 #include "precis/metrics/detail/word_list.hpp"
@@ -33,6 +36,13 @@ struct filler_table {
 // One row per source sentence (index order), from `grounded_options::encoder`.
 struct sentence_vectors {
   embed::row_matrix rows;
+};
+// The case-folded words of the subject's names, and the third-person pronouns.
+struct subject_words {
+  std::unordered_set<std::string, string_hash, std::equal_to<>> words;
+  [[nodiscard]] bool contains(std::string_view word) const {
+    return words.find(word) != words.end();
+  }
 };
 }  // namespace detail
 
@@ -99,6 +109,56 @@ void check_options(const grounded_options& o) {
   if (!(o.embedding_weight >= 0.0 && o.embedding_weight <= 1.0)) {
     raise("invalid_argument", "embedding_weight must be in [0, 1]");
   }
+  for (const auto& [value, name] : {std::pair{o.fact_cap, "fact_cap"},
+                                    std::pair{o.fact_context, "fact_context"},
+                                    std::pair{o.grounding_threshold, "grounding_threshold"},
+                                    std::pair{o.recall_weight, "recall_weight"}}) {
+    if (!(value >= 0.0 && value <= 1.0))
+      raise("invalid_argument", std::string(name) + " must be in [0, 1]");
+  }
+}
+
+std::shared_ptr<const detail::subject_words> subject_for(const grounded_options& o) {
+  if (o.subject.empty()) return nullptr;
+  auto out = std::make_shared<detail::subject_words>();
+  for (const auto& name : o.subject) {
+    text::validate_utf8(name, "subject");
+    const auto a = text::analyze(name);
+    for (std::size_t i = 0; i < a->tokens().size(); ++i) out->words.emplace(a->token_type(i));
+  }
+  if (out->words.empty()) return nullptr;
+  for (const char* pronoun : {"he", "she", "they", "him", "her", "them", "his", "hers", "their",
+                              "theirs", "himself", "herself", "themselves", "themself"}) {
+    out->words.emplace(pronoun);
+  }
+  return out;
+}
+
+// Distinct global stems of the `count` most salient source sentences: relevance's budget.
+std::size_t salient_terms(const detail::source_index& index, std::size_t count) {
+  if (count == 0) return 0;
+  std::vector<std::uint32_t> order(index.sentences().size());
+  for (std::uint32_t j = 0; j < order.size(); ++j) order[j] = j;
+  const auto sentences = index.sentences();
+  count = std::min(count, order.size());
+  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(count), order.end(),
+                    [&](std::uint32_t a, std::uint32_t b) {
+                      return sentences[a].salience > sentences[b].salience ||
+                             (sentences[a].salience == sentences[b].salience && a < b);
+                    });
+  std::vector<std::uint32_t> stems;
+  std::vector<std::vector<std::uint32_t>> maps(index.source_count());
+  for (std::size_t k = 0; k < count; ++k) {
+    const auto& s = sentences[order[k]];
+    const auto& a = index.source(s.source);
+    auto& map = maps[s.source];
+    if (map.empty()) map = index.map_stems(a);
+    const auto& span = a.sentences()[s.index];
+    for (auto p = span.first_token; p < span.end_token; ++p)
+      stems.push_back(map[a.stem_ids()[p]]);
+  }
+  std::sort(stems.begin(), stems.end());
+  return static_cast<std::size_t>(std::unique(stems.begin(), stems.end()) - stems.begin());
 }
 
 // Whether `summary` can hold a citation marker or footnote of parse_citations at all: every
@@ -157,6 +217,10 @@ grounded_scorer::grounded_scorer(std::span<const source_doc> sources, std::strin
     vectors->rows = embed::encode_batched(*options_.encoder, sentences);
     source_vectors_ = std::move(vectors);
   }
+  if (options_.check_facts) facts_ = std::make_shared<const detail::fact_index>(*index_);
+  subject_ = subject_for(options_);
+  recall_terms_ = salient_terms(*index_, options_.recall_sentences);
+  coverage_terms_ = salient_terms(*index_, options_.coverage_sentences);
 }
 
 grounded_scorer::grounded_scorer(std::string_view source, std::string_view query,
@@ -188,6 +252,15 @@ grounded_result grounded_scorer::score(std::string_view summary) const {
     g_type[i] = type_map[sum->ids()[i]];
     g_stem[i] = stem_map[sum->stem_ids()[i]];
   }
+  // Words of the subject (and its pronouns): supported, and no part of any support or name.
+  std::vector<std::uint8_t> subject_token(n_tokens, 0);
+  if (subject_) {
+    for (std::size_t i = 0; i < n_tokens; ++i)
+      subject_token[i] = subject_->contains(sum->token_type(i)) ? 1 : 0;
+  }
+  const std::function<bool(std::string_view)> exempt = [&](std::string_view word) {
+    return word == "i" || (subject_ && subject_->contains(word));
+  };
   grounded_result out;
   auto& rel = out.relevance;
   auto& fai = out.faithfulness;
@@ -207,6 +280,11 @@ grounded_result grounded_scorer::score(std::string_view summary) const {
   {
     std::vector<std::uint32_t> used(sum->stems().size(), 0U);
     for (std::size_t p = 0; p < n_tokens; ++p) {
+      if (subject_token[p]) {
+        clipped[p] = 1;
+        ++n_clipped;
+        continue;
+      }
       if (g_stem[p] == text::no_id) continue;
       auto& u = used[sum->stem_ids()[p]];
       if (u < index.stem_frequency(g_stem[p])) {
@@ -232,7 +310,8 @@ grounded_result grounded_scorer::score(std::string_view summary) const {
     sentence_detail d;
     d.span = {span.begin, span.end};
     std::vector<std::uint32_t> local;
-    for (auto p = span.first_token; p < span.end_token; ++p) local.push_back(sum->stem_ids()[p]);
+    for (auto p = span.first_token; p < span.end_token; ++p)
+      if (!subject_token[p]) local.push_back(sum->stem_ids()[p]);
     std::sort(local.begin(), local.end());
     local.erase(std::unique(local.begin(), local.end()), local.end());
     std::vector<std::uint32_t> global;
@@ -247,6 +326,20 @@ grounded_result grounded_scorer::score(std::string_view summary) const {
       d.best_source_id = index.source_id(s.source);
       d.source_span = {s.begin, s.end};
       d.salience = s.salience;
+    }
+    // Numbers, dates, names and negation against the sentences that support this one; read
+    // from the kernel's per-sentence overlaps (scratch) before the next sentence reuses them.
+    if (facts_ && m.sentence != text::no_id) {
+      std::vector<std::uint32_t> claim_stems;
+      for (auto p = span.first_token; p < span.end_token; ++p)
+        claim_stems.push_back(subject_token[p] ? text::no_id : g_stem[p]);
+      const auto verdict = detail::check_claim(
+          index, *facts_, {*sum, span.first_token, span.end_token, claim_stems}, exempt,
+          [](std::uint32_t) { return true; }, options_.fact_context);
+      for (const auto& [first, end] : verdict.mismatched)
+        d.mismatched_facts.push_back({tokens[first].begin, tokens[end - 1].end});
+      if (!verdict.mismatched.empty()) d.flags |= flag_fact_mismatch;
+      if (verdict.negation_mismatch) d.flags |= flag_negation_mismatch;
     }
     // Bigrams inside the sentence.
     const std::size_t len = span.end_token - span.first_token;
@@ -285,7 +378,7 @@ grounded_result grounded_scorer::score(std::string_view summary) const {
       auto first = p;
       if (p == span.first_token && (q == p + 1 || g_type[p] != text::no_id)) ++first;
       bool novel = false;
-      for (auto k = first; k < q; ++k) novel = novel || g_type[k] == text::no_id;
+      for (auto k = first; k < q; ++k) novel = novel || (g_type[k] == text::no_id && !subject_token[k]);
       if (novel) d.novel_names.push_back({tokens[first].begin, tokens[q - 1].end});
       p = q;
     }
@@ -352,7 +445,16 @@ grounded_result grounded_scorer::score(std::string_view summary) const {
                               : (1.0 - w) * d.precision + w * d.embedding_support;
     }
   }
-  for (auto& d : details) {
+  // A failed fact check scales what the sentence earns into [0, fact_cap] (order kept); how
+  // much of the sentence is about the sources (relevance's grounding) is read before that.
+  std::vector<double> topical(details.size());
+  for (std::size_t i = 0; i < details.size(); ++i) {
+    auto& d = details[i];
+    topical[i] = d.support;
+    if ((d.flags & (flag_fact_mismatch | flag_negation_mismatch)) != 0) {
+      d.support *= options_.fact_cap;
+      sentence_faith[i] *= options_.fact_cap;
+    }
     if (d.support < options_.support_threshold) d.flags |= flag_unsupported;
   }
   // Redundant sentence pairs: idf-weighted share of the lighter sentence's stems in the other.
@@ -442,7 +544,9 @@ grounded_result grounded_scorer::score(std::string_view summary) const {
       ++distinct_terms;
       mass += index.stem_salience(s);
     }
-    rel.coverage = std::min(1.0, ratio(mass, index.top_salience(distinct_terms)));
+    rel.coverage = std::min(
+        1.0, ratio(mass, index.top_salience(std::max(distinct_terms, coverage_terms_))));
+    rel.recall = recall_terms_ == 0 ? 1.0 : std::min(1.0, ratio(mass, index.top_salience(recall_terms_)));
     if (index.has_query()) {
       double total = 0.0, hit = 0.0;
       // Only query terms the sources contain can be covered from them.
@@ -480,7 +584,19 @@ grounded_result grounded_scorer::score(std::string_view summary) const {
                     : n_tokens == 1 ? 1.0
                                     : std::clamp(entropy / std::log(n_tok), 0.0, 1.0);
   }
-  rel.score = rel.coverage * (1.0 - con.redundancy) * rel.diversity;
+  {
+    // Grounding: the word-weighted share of the summary that its sources support.
+    double grounded_words = 0.0, words = 0.0;
+    const double theta = options_.grounding_threshold;
+    for (std::size_t i = 0; i < details.size(); ++i) {
+      const double g = theta > 0.0 ? std::min(1.0, topical[i] / theta) : 1.0;
+      grounded_words += sentence_words[i] * g;
+      words += sentence_words[i];
+    }
+    rel.grounding = ratio(grounded_words, words);
+  }
+  rel.score = rel.coverage * std::pow(rel.recall, options_.recall_weight) * rel.grounding *
+              (1.0 - con.redundancy) * rel.diversity;
   con.filler_ratio = std::min(1.0, ratio(static_cast<double>(filler_words), n_tok));
   {
     std::vector<std::uint32_t> present;
@@ -513,6 +629,10 @@ grounded_result grounded_scorer::score(std::string_view summary) const {
   con.score =
       n_tokens == 0 ? 0.0 : (1.0 - con.redundancy) * (1.0 - con.filler_ratio) * con.length_penalty;
 
+  if (n_tokens == 0) {  // nothing to judge: NaN, not a silent 0 (docs: "Edge values")
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    rel.score = fai.score = con.score = nan;
+  }
   rel.sentences = details;
   fai.sentences = details;
   con.sentences = std::move(details);
@@ -556,7 +676,7 @@ std::vector<std::string> grounded_columns(bool relevance, bool faithfulness, boo
   std::vector<std::string> c;
   if (relevance) {
     c.insert(c.end(), {"relevance", "relevance_alignment", "relevance_coverage",
-                       "relevance_query_coverage", "relevance_diversity"});
+                       "relevance_query_coverage", "relevance_diversity", "relevance_grounding"});
   }
   if (faithfulness) {
     c.insert(c.end(), {"faithfulness", "faithfulness_support_mean", "faithfulness_support_min",
@@ -581,7 +701,8 @@ void grounded_values(const grounded_result& r, bool relevance, bool faithfulness
                      double* out) {
   if (relevance) {
     const auto& x = r.relevance;
-    for (const double v : {x.score, x.alignment, x.coverage, x.query_coverage, x.diversity}) {
+    for (const double v :
+         {x.score, x.alignment, x.coverage, x.query_coverage, x.diversity, x.grounding}) {
       *out++ = v;
     }
   }

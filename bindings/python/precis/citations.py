@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
 
 from . import _core
+from .grounded import subject_names
 
 __all__ = [
     "CitationScorer", "citation_batch", "citation_columns", "citations", "parse_citations",
@@ -37,7 +38,9 @@ def _citation_options(unit: str = "sentence", min_claim_words: int = 1,
                       value_keys: Optional[Sequence[str]] = None,
                       citation_keys: Optional[Sequence[str]] = None,
                       leaves_are_claims: bool = True, inline_markers: bool = True,
-                      max_depth: int = 1000, function_words: str = "en"):
+                      max_depth: int = 1000, function_words: str = "en",
+                      subject: Any = None, check_facts: bool = True, fact_cap: float = 0.25,
+                      fact_context: float = 0.5, min_source_support: float = 0.15):
     if judge is None:
         judge = "custom" if support is not None else "embedding" if encoder is not None \
             else "lexical"
@@ -50,7 +53,8 @@ def _citation_options(unit: str = "sentence", min_claim_words: int = 1,
         judge, word_order, encoder, support, min_quote_words, stemmer, stem_language,
         None if value_keys is None else list(value_keys),
         None if citation_keys is None else list(citation_keys), leaves_are_claims,
-        inline_markers, max_depth, function_words)
+        inline_markers, max_depth, function_words, subject_names(subject), check_facts,
+        fact_cap, fact_context, min_source_support)
 
 
 def citation_columns() -> list:

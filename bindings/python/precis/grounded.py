@@ -29,7 +29,11 @@ def _grounded_options(stemmer: str = "porter", stem_language: str = "english",
                       support_threshold: float = 0.5, redundancy_threshold: float = 0.6,
                       position_prior: bool = True, ignore_citations: bool = True,
                       encoder: Any = None, combine: str = "max",
-                      embedding_weight: float = 0.5):
+                      embedding_weight: float = 0.5, subject: Any = None,
+                      check_facts: bool = True, fact_cap: float = 0.25,
+                      fact_context: float = 0.5, grounding_threshold: float = 0.2,
+                      recall_sentences: int = 5, recall_weight: float = 0.25,
+                      coverage_sentences: int = 1):
     if encoder is not None:
         from .embed import _as_encoder
 
@@ -37,7 +41,22 @@ def _grounded_options(stemmer: str = "porter", stem_language: str = "english",
     return _core.grounded_options(stemmer, stem_language, filler_language, list(extra_fillers),
                                   budget, budget_unit, support_threshold, redundancy_threshold,
                                   position_prior, ignore_citations, encoder, combine,
-                                  embedding_weight)
+                                  embedding_weight, subject_names(subject), check_facts,
+                                  fact_cap, fact_context, grounding_threshold, recall_sentences,
+                                  recall_weight, coverage_sentences)
+
+
+def subject_names(subject: Any) -> list:
+    """A record's subject as a list of names: ``"Maria Lopez"``, ``["Maria Lopez", "Maria"]``
+    or ``{"name": "Maria Lopez", "aliases": ["Maria"]}``; None or NaN for none."""
+    if subject is None or isinstance(subject, float) and subject != subject:
+        return []
+    if isinstance(subject, str):
+        return [subject]
+    if isinstance(subject, Mapping):
+        names = [subject["name"]] if subject.get("name") else []
+        return names + [str(a) for a in subject.get("aliases") or ()]
+    return [str(s) for s in subject]
 
 
 class GroundedScorer:

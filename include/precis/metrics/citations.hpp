@@ -122,6 +122,19 @@ struct citation_options {
   /// that "She works nights at a hospital" is not penalized for "she" and "a" against "I start my
   /// night shift at the hospital". "none" counts every word (the plain kernel).
   std::string function_words = "en";
+  /// The record's subject (a person's names and aliases; for first-person posts, their
+  /// author): its words and the third-person pronouns are left out of a claim's support and are
+  /// never names to check.
+  std::vector<std::string> subject{};
+  /// Lexical judge: check each claim's numbers, dates, names and negation against its cited
+  /// sources (detail/fact_check.hpp, docs/metrics/citations.md "Fact checks"); a claim that
+  /// fails has its support capped at `fact_cap`.
+  bool check_facts = true;
+  double fact_cap = 0.25;     ///< in [0, 1]; below support_threshold, so such a claim fails
+  double fact_context = 0.5;  ///< in [0, 1]
+  /// Lexical judge, claims citing several sources: a cited source whose own support is below
+  /// this supports none of the claim: it is named in `unsupporting` and never relevant.
+  double min_source_support = 0.15;
   /// Analysis shared with the lexical kernel (stemmer for support).
   text::stemmer_kind stemmer = text::stemmer_kind::porter_nltk;
   std::string stem_language = "english";
@@ -139,6 +152,14 @@ struct citation_claim {
   bool supported = false;  ///< support >= support_threshold
   std::size_t relevant_citations = 0;   ///< ALCE precision numerator for this claim
   std::vector<std::string> irrelevant;  ///< cited ids not needed (ALCE over-citation)
+  /// Per cited id (same order as `cited`): the support of that source alone.
+  std::vector<double> cited_support;
+  /// Cited ids that support none of the claim (own support < min_source_support), when the
+  /// claim cites several sources.
+  std::vector<std::string> unsupporting;
+  /// Numbers, dates and names of the claim that its cited sources do not hold (as written).
+  std::vector<std::string> mismatched_facts;
+  bool negation_mismatch = false;  ///< negated where the best cited sentence is not, or reverse
   bool misattributed = false;   ///< unsupported by its citations while `better_source` supports it
   std::string better_source;    ///< best-supporting source id when misattributed
   double better_support = 0.0;  ///< its support

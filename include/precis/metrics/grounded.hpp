@@ -23,6 +23,8 @@ namespace detail {
 class source_index;
 struct filler_table;
 struct sentence_vectors;
+class fact_index;
+struct subject_words;
 }  // namespace detail
 
 /// All three metrics of one summary, from one analysis.
@@ -74,6 +76,10 @@ class grounded_scorer {
   std::unique_ptr<const detail::source_index> index_;
   std::shared_ptr<const detail::filler_table> fillers_;
   std::shared_ptr<const detail::sentence_vectors> source_vectors_;  // with an encoder only
+  std::shared_ptr<const detail::fact_index> facts_;        // with check_facts only
+  std::shared_ptr<const detail::subject_words> subject_;   // with a subject only
+  std::size_t recall_terms_ = 0;
+  std::size_t coverage_terms_ = 0;  // distinct stems of the coverage_sentences most salient  // distinct stems of the recall_sentences most salient ones
   grounded_options options_;
 };
 

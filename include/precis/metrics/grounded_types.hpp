@@ -66,6 +66,28 @@ struct grounded_options {
   std::shared_ptr<const embed::encoder> encoder{};
   support_combination combine = support_combination::max;
   double embedding_weight = 0.5;  ///< w of `support_combination::mix`, in [0, 1]
+  /// The subject of the summary (a person's name and aliases, e.g. {"Maria Lopez", "Maria"}):
+  /// its words and the third-person pronouns count as supported, are no part of a sentence's
+  /// support, and are never names to check. For first-person sources (posts by their author),
+  /// give the author: the posts never write their own author's name.
+  std::vector<std::string> subject{};
+  /// Check each sentence's numbers, dates, names and negation against the source sentences
+  /// that support it (docs/metrics/faithfulness.md, "Fact checks"); a sentence that fails has
+  /// its support and its faithfulness value capped at `fact_cap`.
+  bool check_facts = true;
+  double fact_cap = 0.25;      ///< in [0, 1]
+  double fact_context = 0.5;   ///< context_ratio of detail/fact_check.hpp, in [0, 1]
+  /// Relevance: sentences whose support is below this count as off-topic in `grounding`
+  /// (docs/metrics/relevance.md); in [0, 1].
+  double grounding_threshold = 0.2;
+  /// Relevance recall budget: the distinct stems of this many of the most salient source
+  /// sentences (0: no recall factor).
+  std::size_t recall_sentences = 5;
+  /// Exponent of `recall` in the relevance score (0: recall reported, not scored).
+  double recall_weight = 0.25;
+  /// Coverage is judged against at least the distinct stems of this many of the most salient
+  /// source sentences (0: against as many terms as the summary has).
+  std::size_t coverage_sentences = 1;
 };
 
 /// A byte range [begin, end) in a text.
@@ -84,6 +106,10 @@ enum sentence_flag : std::uint32_t {
   flag_filler = 16,             ///< contains a filler or hedge phrase
   /// uses a word more often than all sources together have it (`over_repeated`)
   flag_over_repeated = 32,
+  /// a number, date or name that the sentences supporting it do not hold (`mismatched_facts`)
+  flag_fact_mismatch = 64,
+  /// negated where its best-supporting source sentence is not, or the other way round
+  flag_negation_mismatch = 128,
 };
 
 /// What precis found about one summary sentence.
@@ -113,6 +139,8 @@ struct sentence_detail {
   std::vector<text_span> unsupported_numbers;  ///< number tokens in no source (summary bytes)
   std::vector<text_span> novel_names;          ///< name-like spans with a word in no source
   std::vector<text_span> fillers;              ///< filler/hedge phrases
+  /// Numbers, dates and names the supporting source sentences do not hold (fact checks).
+  std::vector<text_span> mismatched_facts;
   std::uint32_t flags = 0;                     ///< `sentence_flag` bits
 };
 

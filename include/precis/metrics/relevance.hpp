@@ -15,9 +15,17 @@ namespace precis::metrics {
 
 /// Contextual relevance of a summary. All values in [0, 1].
 struct relevance_result {
-  double score = 0.0;       ///< coverage * (1 - redundancy) * diversity
+  /// coverage * grounding * (1 - redundancy) * diversity (docs/metrics/relevance.md); NaN for
+  /// a summary without words
+  double score = 0.0;
   double alignment = 0.0;   ///< mean over summary sentences of support * salience of best sentence
-  double coverage = 0.0;    ///< mass of its source terms / best mass with as many source terms
+  double coverage = 0.0;  ///< mass of its source terms / best mass with as many source terms
+  /// mass of its source terms / mass of the budget (the distinct stems of the
+  /// `grounded_options::recall_sentences` most salient source sentences), at most 1
+  double recall = 0.0;
+  /// Word-weighted share of the summary that is about the sources: per sentence
+  /// min(1, support / grounding_threshold); an off-topic sentence or summary lowers it.
+  double grounding = 0.0;
   double redundancy = 0.0;  ///< as conciseness_result::redundancy (SummEval raters penalize it)
   /// Normalized entropy of the summary's stem distribution, H / ln(tokens) (1 for fewer than two
   /// tokens): 1 - Peyrard's (2019) redundancy over its maximum; repeated words lower it.

@@ -101,6 +101,13 @@ class source_index {
   [[nodiscard]] support_match best_support(std::span<const std::uint32_t> stems,
                                            std::vector<double>& scratch) const;
 
+  /// The source sentences (global indices, ascending) that hold a global stem; empty for no_id.
+  [[nodiscard]] std::span<const std::uint32_t> sentences_with(std::uint32_t stem) const noexcept {
+    if (stem >= idf_.size()) return {};
+    return std::span<const std::uint32_t>(postings_).subspan(
+        posting_start_[stem], posting_start_[stem + 1] - posting_start_[stem]);
+  }
+
   /// Suffix automaton of every source's global type ids.
   [[nodiscard]] const suffix_automaton& automaton() const noexcept { return automaton_; }
 
