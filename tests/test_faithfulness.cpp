@@ -127,7 +127,7 @@ TEST(Faithfulness, IdentityGivesFullSupport) {
 
 TEST(Faithfulness, EdgeValues) {
   const auto empty = pm::faithfulness("", one("the cat sat"));
-  EXPECT_EQ(empty.score, 0.0);
+  EXPECT_TRUE(std::isnan(empty.score));  // nothing to judge: NaN, not 0
   EXPECT_TRUE(empty.sentences.empty());
   EXPECT_EQ(empty.coverage, 0.0);
   EXPECT_EQ(empty.compression, 0.0);
@@ -165,7 +165,7 @@ TEST(Faithfulness, FreeFunctionAndScorerAgree) {
        {"The council will rebuild the wall.", "Repairs cost 3 million.", "", "wall"}) {
     const auto a = pm::faithfulness(summary, sources);
     const auto b = scorer.faithfulness(summary);
-    EXPECT_EQ(a.score, b.score);
+    EXPECT_TRUE(a.score == b.score || (std::isnan(a.score) && std::isnan(b.score)));
     EXPECT_EQ(a.novel_ngram_ratio, b.novel_ngram_ratio);
     EXPECT_EQ(a.density, b.density);
     ASSERT_EQ(a.sentences.size(), b.sentences.size());
@@ -223,6 +223,7 @@ TEST(Faithfulness, ScoresStayInRangeOnTheRepositoryCorpus) {
     for (const double v :
          {r.faithfulness.score, r.faithfulness.coverage, r.faithfulness.unigram_precision,
           r.relevance.score, r.relevance.coverage, r.relevance.alignment, r.conciseness.score}) {
+      if (std::isnan(v) && r.faithfulness.sentences.empty()) continue;  // no words: NaN
       EXPECT_GE(v, 0.0);
       EXPECT_LE(v, 1.0);
     }
@@ -362,7 +363,9 @@ TEST(Faithfulness, SupportKernelMatchesSlowReferenceOnRandomTexts) {
     }
     std::string summary;
     for (std::uint32_t k = 0, n = 1 + rng(3); k < n; ++k) summary += sentence();
-    const auto fast = pm::faithfulness(summary, sources);
+    pm::grounded_options kernel_only;  // the support kernel, without the fact checks' caps
+    kernel_only.check_facts = false;
+    const auto fast = pm::faithfulness(summary, sources, kernel_only);
     const auto slow = slow_supports(summary, sources);
     ASSERT_EQ(fast.sentences.size(), slow.size()) << "trial " << trial;
     for (std::size_t k = 0; k < slow.size(); ++k) {

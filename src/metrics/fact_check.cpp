@@ -184,9 +184,10 @@ std::string canonical_number(std::string_view type) {
 }
 
 bool is_negation(std::string_view type) noexcept {
-  // Not "without": "would not survive without help" is one negation, not two.
-  static constexpr std::array<std::string_view, 10> cues{
-      "not", "no", "never", "nobody", "nothing", "none", "neither", "nor", "cannot", "nowhere"};
+  // Not "without" ("would not survive without help" is one negation, not two), nor "nothing",
+  // "nobody", "none" ("nothing beats a bowl of rye bread" says the opposite of a negation).
+  static constexpr std::array<std::string_view, 6> cues{"not",     "no",  "never",
+                                                        "neither", "nor", "cannot"};
   if (std::find(cues.begin(), cues.end(), type) != cues.end()) return true;
   const auto ends = [&](std::string_view suffix) {
     return type.size() > suffix.size() && type.substr(type.size() - suffix.size()) == suffix;
