@@ -1242,6 +1242,10 @@ citation_result citation_scorer::impl::score(std::span<const claim_input> claim_
   r.utilization = ratio(r.used_sources, r.sources);
   r.quote_accuracy = r.quotes == 0 ? 1.0 : ratio(r.quotes_found, r.quotes);
   r.score = r.support_recall;
+  if (r.claims == 0) {  // nothing to judge: NaN, not a silent 0 (docs "Edge values")
+    r.score = r.support_recall = r.mean_support = r.coverage =
+        std::numeric_limits<double>::quiet_NaN();
+  }
   return r;
 }
 
