@@ -8,7 +8,7 @@
 
 #include "precis/detail/parallel.hpp"
 #include "precis/error.hpp"
-#include "precis/judge/structured_citations.hpp"
+#include "precis/structured/structured_citations.hpp"
 #include "precis/text/utf8.hpp"
 
 namespace precis {
@@ -229,7 +229,7 @@ score_table score_records(std::span<const record> records, const score_options& 
       if (p.citations) {
         const auto& scorer = *citation_scorers[group_of[i]];
         metrics::citation_values(r.structured || looks_structured(r.summary)
-                                     ? judge::score_structured(scorer, r.summary)
+                                     ? structured::score_structured(scorer, r.summary)
                                      : scorer.score(r.summary),
                                  row + c);
       }

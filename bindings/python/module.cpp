@@ -496,7 +496,7 @@ PYBIND11_MODULE(_core, m) {
         py::arg("threads"));
   precis_python::bind_grounded(m);
   precis_python::bind_embed(m);
-  precis_python::bind_judge(m);
+  precis_python::bind_structured(m);
   precis_python::bind_citations(m);
   precis_python::bind_stats(m);
   precis_python::bind_compat(m);

@@ -1,8 +1,8 @@
 // JSON Schema (2020-12 subset) compiler and validator with field-level partial credit.
-// See docs/judge/json_schema.md. Patterns use ICU regular expressions on code points (ICU keeps
-// its backtracking stack on the heap with a limit, so long strings cannot overflow the C stack
+// See docs/structured/json_schema.md. Patterns use ICU regular expressions on code points (ICU
+// keeps its backtracking stack on the heap with a limit, so long strings cannot overflow the C stack
 // as std::regex's recursive executor does).
-#include "precis/judge/json_schema.hpp"
+#include "precis/structured/json_schema.hpp"
 
 #include <unicode/regex.h>
 #include <unicode/utext.h>
@@ -14,11 +14,11 @@
 #include <optional>
 #include <unordered_map>
 
-#include "judge_json.hpp"
+#include "structured_json.hpp"
 #include "precis/detail/parallel.hpp"
 #include "precis/error.hpp"
 
-namespace precis::judge {
+namespace precis::structured {
 namespace {
 
 using detail::value;
@@ -930,4 +930,4 @@ std::vector<schema_result> json_schema::validate_batch(const std::vector<std::st
   return out;
 }
 
-}  // namespace precis::judge
+}  // namespace precis::structured

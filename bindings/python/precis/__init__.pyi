@@ -62,5 +62,5 @@ def chrf_batch(summaries: Sequence[str], references: Sequence[References], *, th
 
 from .embed import *
 from .grounded import *
-from .judge import *
+from .structured import *
 from .citations import *

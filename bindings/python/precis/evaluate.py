@@ -189,7 +189,7 @@ def evaluate(data, metrics: Sequence[str] = DEFAULT_METRICS, *, summary: str = "
     from .citations import CitationScorer, citation_batch
     from .embed import embedding_score
     from .grounded import grounded_batch, grounded_sentences
-    from .judge import JsonSchema, compare_json
+    from .structured import JsonSchema, compare_json
     from . import score as reference_score
 
     unknown = [m for m in metrics if m not in EVALUATE_METRICS]

@@ -3,7 +3,7 @@
 /// JSON Schema (draft 2020-12 subset) validation of structured LLM output: a schema is compiled
 /// once into an immutable, thread-safe validator; each document yields every violation as a JSON
 /// Pointer + keyword + message, and a field-level partial-credit `score` in [0, 1].
-/// See docs/judge/json_schema.md.
+/// See docs/structured/json_schema.md.
 
 #include <cstddef>
 #include <memory>
@@ -11,9 +11,9 @@
 #include <string_view>
 #include <vector>
 
-#include "precis/judge/json_output.hpp"
+#include "precis/structured/json_output.hpp"
 
-namespace precis::judge {
+namespace precis::structured {
 
 /// One failed check. `pointer` is the RFC 6901 JSON Pointer of the offending value in the
 /// document ("" is the root; for `required` and `additionalProperties`, the pointer of the
@@ -28,7 +28,7 @@ struct schema_violation {
 };
 
 /// Result of a validation. `score` first: 1 when valid, else the field-level partial credit
-/// (docs/judge/json_schema.md, "Score"); 0 when the document is not JSON.
+/// (docs/structured/json_schema.md, "Score"); 0 when the document is not JSON.
 struct schema_result {
   double score = 1.0;
   bool valid = true;
@@ -77,4 +77,4 @@ class json_schema {
   std::shared_ptr<const impl> impl_;
 };
 
-}  // namespace precis::judge
+}  // namespace precis::structured

@@ -1,4 +1,4 @@
-"""precis.judge: parse_json_output, JsonSchema, compare_json."""
+"""precis.structured: parse_json_output, JsonSchema, compare_json."""
 
 import threading
 
@@ -147,3 +147,20 @@ def test_compare_json():
         precis.compare_json(out, gold, rules={"/name": "fuzzy"})
     with pytest.raises(precis.PrecisError, match=r"\[precis.parse_error\] gold"):
         precis.compare_json(out, "{")
+
+
+def test_old_judge_names_still_work_with_a_deprecation_warning():
+    # precis.judge held these until 0.2; they are precis.structured's now (precis.judge means LLM
+    # judges), and the old names stay for one release as deprecated aliases.
+    import precis.judge
+    import precis.structured
+
+    for name in ("parse_json_output", "JsonSchema", "ValidationTable", "compare_json"):
+        with pytest.warns(DeprecationWarning, match=f"precis.judge.{name} moved to precis.structured"):
+            assert getattr(precis.judge, name) is getattr(precis.structured, name)
+        assert getattr(precis, name) is getattr(precis.structured, name)
+    with pytest.warns(DeprecationWarning):
+        from precis.judge import parse_json_output
+    assert parse_json_output('```json\n{"a": 1,}\n```')["value"] == {"a": 1}
+    with pytest.raises(AttributeError):
+        precis.judge.no_such_name  # noqa: B018

@@ -3,7 +3,7 @@
 Every function runs in C++ (``precis._core``); this module only turns Python objects into JSON
 text (``json.dumps``) and the repaired JSON text back into Python values (``json.loads``).
 Offsets are Python string indices (code points) into the text given. Docs:
-docs/judge/json_output.md and docs/judge/json_schema.md.
+docs/structured/json_output.md and docs/structured/json_schema.md.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def parse_json_output(text: str, *, max_depth: int = 1000, strip_code_fences: bo
     ``error`` None or ``{"kind", "offset", "byte_offset", "message"}`` with kind one of
     ``empty``, ``truncated``, ``syntax``, ``invalid_utf8``, ``too_deep``.
     """
-    out = _core.judge_parse_json_output(text, max_depth, strip_code_fences, strip_prose,
+    out = _core.structured_parse_json_output(text, max_depth, strip_code_fences, strip_prose,
                                         allow_trailing_commas)
     out["value"] = None
     if out["error"] is None:
@@ -69,7 +69,7 @@ class JsonSchema:
 
     def __init__(self, schema: Union[Mapping[str, Any], bool, str], *, max_depth: int = 1000,
                  max_violations: int = 1000):
-        self._schema = _core.JudgeJsonSchema(_to_text(schema), max_depth, max_violations)
+        self._schema = _core.StructuredJsonSchema(_to_text(schema), max_depth, max_violations)
 
     def validate(self, document: Json, *, tolerant: Optional[bool] = None) -> dict:
         """Validates one document: a Python value, or text (LLM output).
@@ -124,5 +124,5 @@ def compare_json(output: Json, gold: Json, *, strings: str = "normalized", lists
                                         f"shorthand '{spec}' (expected exact, normalized, set, "
                                         "ordered or ignore)")
         rule_list.append((pointer, dict(spec)))
-    return _core.judge_compare_json(_to_text(output), _to_text(gold), strings, lists,
+    return _core.structured_compare_json(_to_text(output), _to_text(gold), strings, lists,
                                     float(tolerance), float(relative_tolerance), rule_list)
