@@ -118,7 +118,17 @@ std::shared_ptr<py_citation_scorer> make_scorer(std::vector<precis::source_doc> 
         ids.append(holder->scorer->source_id(i));
         texts.append(py::str(holder->sources[i].text));
       }
-      return (*fn)(py::str(std::string(claim)), ids, texts).cast<double>();
+      // A Python judge that raises (or returns no number) fails this summary's row, as any
+      // precis::error does: batches go on with the other rows.
+      try {
+        return (*fn)(py::str(std::string(claim)), ids, texts).cast<double>();
+      } catch (py::error_already_set& e) {
+        const std::string type = py::str(e.type().attr("__name__"));
+        precis::raise("support_failed",
+                      "support judge raised " + type + ": " + std::string(py::str(e.value())));
+      } catch (const py::cast_error&) {
+        precis::raise("support_failed", "support judge returned something that is not a number");
+      }
     };
   }
   {
