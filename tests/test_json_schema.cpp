@@ -124,11 +124,17 @@ TEST(JsonSchema, Pattern) {
 TEST(JsonSchema, Combinators) {
   const std::string any = R"({"anyOf": [{"type": "string"}, {"type": "integer", "minimum": 0}]})";
   EXPECT_TRUE(check(any, R"("x")").empty());
-  EXPECT_EQ(check(any, "-1"), L{" anyOf: does not match any of the 2 schemas in anyOf"});
+  // A failed anyOf names the closest branch and its first violation: the best credit, then a
+  // branch whose type fits (here the integer one), then the fewest violations.
+  EXPECT_EQ(check(any, "-1"),
+            L{" anyOf: does not match any of the 2 schemas in anyOf; closest is "
+              "branch 1 (credit 0.00): minimum: -1 is less than the minimum of 0"});
   const std::string one = R"({"oneOf": [{"type": "integer"}, {"minimum": 0}]})";
   EXPECT_TRUE(check(one, "-1").empty());
   EXPECT_EQ(check(one, "1"), L{" oneOf: matches 2 schemas in oneOf, expected exactly 1"});
-  EXPECT_EQ(check(one, "-1.5"), L{" oneOf: does not match any of the 2 schemas in oneOf"});
+  EXPECT_EQ(check(one, "-1.5"),
+            L{" oneOf: does not match any of the 2 schemas in oneOf; closest is branch 1 (credit "
+              "0.00): minimum: -1.5 is less than the minimum of 0"});
   EXPECT_EQ(
       check(R"({"allOf": [{"type": "integer"}, {"minimum": 3}]})", "2.5"),
       (L{" type: expected integer, got number", " minimum: 2.5 is less than the minimum of 3"}));
@@ -173,9 +179,90 @@ TEST(JsonSchema, RefCycleIsBounded) {
 
 TEST(JsonSchema, UnknownKeywordsIgnored) {
   EXPECT_TRUE(check(R"({"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "t",
-      "format": "email", "x-custom": {"type": "nonsense"}, "type": "string"})",
-                    R"("not an email")")
+      "format": "x-unknown", "x-custom": {"type": "nonsense"}, "type": "string"})",
+                    R"("anything")")
                   .empty());
+}
+
+TEST(JsonSchema, AnyOfNamesTheClosestBranchAsPydanticWritesOptional) {
+  // Optional[Person] as Pydantic v2 writes it: anyOf [$ref, null].
+  const std::string optional = R"({"$defs": {"P": {"type": "object", "properties": {"name":
+      {"type": "string"}, "age": {"type": "integer"}}, "required": ["name", "age"]}},
+      "anyOf": [{"$ref": "#/$defs/P"}, {"type": "null"}]})";
+  EXPECT_EQ(check(optional, R"({"name": "Ann", "age": "x"})"),
+            L{" anyOf: does not match any of the 2 schemas in anyOf; closest is branch 0 (credit "
+              "0.50): at /age, type: expected integer, got string"});
+  EXPECT_EQ(check(optional, "3"),
+            L{" anyOf: does not match any of the 2 schemas in anyOf; closest is branch 0 (credit "
+              "0.00): type: expected object, got integer"});
+  EXPECT_TRUE(check(optional, "null").empty());
+}
+
+TEST(JsonSchema, FormatsAreCheckedOrListed) {
+  const auto bad = [](const std::string& format, const std::string& text) {
+    return !check(R"({"format": ")" + format + R"("})", "\"" + text + "\"").empty();
+  };
+  for (const char* ok : {"2024-02-29", "2000-02-29", "1999-12-31"}) EXPECT_FALSE(bad("date", ok));
+  for (const char* no : {"2023-02-29", "1900-02-29", "2024-13-01", "2024-1-01", "24-01-01",
+                         "2024-01-32", "2024/01/01"})
+    EXPECT_TRUE(bad("date", no)) << no;
+  for (const char* ok : {"23:59:60Z", "08:30:00+02:00", "08:30:00.125-05:30", "00:00:00z"})
+    EXPECT_FALSE(bad("time", ok)) << ok;
+  for (const char* no : {"24:00:00Z", "08:30:00", "08:60:00Z", "08:30:00+2:00", "8:30:00Z"})
+    EXPECT_TRUE(bad("time", no)) << no;
+  EXPECT_FALSE(bad("date-time", "2024-05-01T08:30:00Z"));
+  EXPECT_FALSE(bad("date-time", "2024-05-01t08:30:00.5+01:00"));
+  EXPECT_TRUE(bad("date-time", "2024-05-01 08:30:00Z"));
+  EXPECT_TRUE(bad("date-time", "2024-05-01"));
+  for (const char* ok : {"ann@example.com", "a.b+c@mail.example.org", "x@[192.168.0.1]",
+                         "x@[IPv6:::1]", "o'brien@example.ie"})
+    EXPECT_FALSE(bad("email", ok)) << ok;
+  for (const char* no : {"ann", "@example.com", "ann@", "a..b@example.com", ".a@example.com",
+                         "ann@-example.com", "a b@example.com"})
+    EXPECT_TRUE(bad("email", no)) << no;
+  for (const char* ok : {"example.com", "a-b.c", "localhost", "example.com."})
+    EXPECT_FALSE(bad("hostname", ok)) << ok;
+  for (const char* no : {"-a.com", "a-.com", "a..com", "a_b.com", ""})
+    EXPECT_TRUE(bad("hostname", no));
+  EXPECT_TRUE(bad("hostname", std::string(64, 'a') + ".com"));
+  for (const char* ok : {"0.0.0.0", "192.168.1.255"}) EXPECT_FALSE(bad("ipv4", ok));
+  for (const char* no : {"256.1.1.1", "1.2.3", "01.2.3.4", "1.2.3.4.5", "1.2.3.4 "})
+    EXPECT_TRUE(bad("ipv4", no)) << no;
+  for (const char* ok :
+       {"::", "::1", "2001:db8::8a2e:370:7334", "1:2:3:4:5:6:7:8", "::ffff:192.0.2.128", "fe80::"})
+    EXPECT_FALSE(bad("ipv6", ok)) << ok;
+  for (const char* no :
+       {"1:2:3:4:5:6:7:8:9", "1::2::3", "12345::", ":1", "1:", "g::1", "1:2:3:4:5:6:7::8:9"})
+    EXPECT_TRUE(bad("ipv6", no)) << no;
+  for (const char* ok :
+       {"https://example.com/a?b=c#d", "urn:isbn:0451450523", "mailto:a@b.c", "http://x/%20y"})
+    EXPECT_FALSE(bad("uri", ok)) << ok;
+  for (const char* no : {"example.com/a", "/relative", "http://x/a b", "1http://x", "http://x/%2"})
+    EXPECT_TRUE(bad("uri", no)) << no;
+  EXPECT_FALSE(bad("uri-reference", "../a/b?c"));
+  EXPECT_TRUE(bad("uri-reference", "a b"));
+  EXPECT_FALSE(bad("uuid", "123e4567-e89b-12d3-a456-426614174000"));
+  EXPECT_TRUE(bad("uuid", "123e4567e89b12d3a456426614174000"));
+  EXPECT_FALSE(bad("json-pointer", "/a~0b/c~1d"));
+  EXPECT_TRUE(bad("json-pointer", "a/b"));
+  EXPECT_TRUE(bad("json-pointer", "/a~2"));
+  // Formats apply to strings only; the message says what was expected.
+  EXPECT_TRUE(check(R"({"format": "date"})", "20240101").empty());
+  EXPECT_EQ(check(R"({"properties": {"d": {"format": "date"}}})", R"({"d": "May 1"})"),
+            L{"/d format: is not a valid date (expected a date YYYY-MM-DD (RFC 3339))"});
+
+  // Unknown formats, and every format when checking is off, are listed, never silently dropped.
+  const pst::json_schema mixed(R"({"properties": {"a": {"format": "duration"}, "b": {"$ref":
+      "#/$defs/b"}, "c": {"format": "email"}}, "$defs": {"b": {"format": "iri"}}})");
+  EXPECT_EQ(mixed.unchecked_formats(), (std::vector<pst::unchecked_format>{
+                                           {"/$defs/b", "iri"}, {"/properties/a", "duration"}}));
+  pst::json_schema_options off;
+  off.check_formats = false;
+  const pst::json_schema lax(R"({"format": "email"})", off);
+  EXPECT_TRUE(lax.validate(R"("nope")").valid);
+  EXPECT_EQ(lax.unchecked_formats(), (std::vector<pst::unchecked_format>{{"", "email"}}));
+  EXPECT_EQ(compile_error(R"({"format": 3})"),
+            "[precis.invalid_argument] schema: at /format: expected a string");
 }
 
 TEST(JsonSchema, SchemaErrors) {

@@ -9,11 +9,11 @@
 #include <vector>
 
 #include "bindings.hpp"
-#include "string_args.hpp"
 #include "precis/error.hpp"
 #include "precis/structured/json_compare.hpp"
 #include "precis/structured/json_output.hpp"
 #include "precis/structured/json_schema.hpp"
+#include "string_args.hpp"
 
 namespace py = pybind11;
 namespace pst = precis::structured;
@@ -133,7 +133,7 @@ void bind_structured(py::module_& m) {
         {
           py::gil_scoped_release release;
           r = pst::parse_json_output(text, parse_options(max_depth, strip_code_fences, strip_prose,
-                                                        allow_trailing_commas));
+                                                         allow_trailing_commas));
         }
         return output_dict(r, text);
       },
@@ -141,15 +141,25 @@ void bind_structured(py::module_& m) {
       py::arg("strip_prose") = true, py::arg("allow_trailing_commas") = true);
 
   py::class_<pst::json_schema>(m, "StructuredJsonSchema")
-      .def(py::init(
-               [](const precis_python::utf8_str& schema, std::size_t max_depth,
-                  std::size_t max_violations) {
-                 pst::json_schema_options o;
-                 o.max_depth = max_depth;
-                 o.max_violations = max_violations;
-                 return pst::json_schema(schema, o);
-               }),
-           py::arg("schema_json"), py::arg("max_depth") = 1000, py::arg("max_violations") = 1000)
+      .def(py::init([](const precis_python::utf8_str& schema, std::size_t max_depth,
+                       std::size_t max_violations, bool check_formats) {
+             pst::json_schema_options o;
+             o.max_depth = max_depth;
+             o.max_violations = max_violations;
+             o.check_formats = check_formats;
+             return pst::json_schema(schema, o);
+           }),
+           py::arg("schema_json"), py::arg("max_depth") = 1000, py::arg("max_violations") = 1000,
+           py::arg("check_formats") = true)
+      .def_property_readonly(
+          "unchecked_formats",
+          [](const pst::json_schema& s) {
+            py::list out;
+            for (const auto& f : s.unchecked_formats()) {
+              out.append(py::dict(py::arg("pointer") = f.pointer, py::arg("format") = f.format));
+            }
+            return out;
+          })
       .def(
           "validate",
           [](const pst::json_schema& s, const py::str& text_obj, bool tolerant) {

@@ -3,8 +3,8 @@
 
 #include <cmath>
 
-#include "structured_json.hpp"
 #include "precis/text/normalize.hpp"
+#include "structured_json.hpp"
 
 namespace precis::structured {
 namespace {

@@ -3,9 +3,9 @@
 
 #include <algorithm>
 
-#include "structured_json.hpp"
 #include "precis/error.hpp"
 #include "precis/text/utf8.hpp"
+#include "structured_json.hpp"
 
 namespace precis::structured {
 namespace {

@@ -8,8 +8,8 @@
 #include <string>
 #include <utility>
 
-#include "structured_json.hpp"
 #include "precis/error.hpp"
+#include "structured_json.hpp"
 
 namespace precis::structured {
 namespace {

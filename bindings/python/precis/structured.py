@@ -13,7 +13,7 @@ from typing import Any, Mapping, Optional, Sequence, Union
 
 from . import _core
 
-__all__ = ["JsonSchema", "ValidationTable", "compare_json", "parse_json_output"]
+__all__ = ["JsonSchema", "ValidationTable", "compare_json", "parse_json_output", "schema_of"]
 
 Json = Any
 
@@ -60,16 +60,37 @@ class ValidationTable(dict):
         return pd.DataFrame(self)
 
 
+def schema_of(schema: Any) -> Any:
+    """A JSON Schema as given (dict, bool or JSON text), or the schema of a Pydantic model class
+    (anything with ``model_json_schema()``, Pydantic v2; v1's ``schema()`` too)."""
+    if isinstance(schema, type):
+        if hasattr(schema, "model_json_schema"):
+            return schema.model_json_schema()
+        if hasattr(schema, "schema") and hasattr(schema, "__fields__"):
+            return schema.schema()
+    return schema
+
+
 class JsonSchema:
     """A JSON Schema (draft 2020-12 subset) compiled once; immutable and thread-safe.
 
-    ``schema`` is a dict (or JSON text). Raises :class:`precis.PrecisError` for an invalid or
-    unsupported schema.
+    ``schema`` is a dict, JSON text, or a Pydantic model class (its ``model_json_schema()``).
+    ``check_formats``: check the ``format`` keywords precis knows (date, time, date-time, email,
+    hostname, ipv4, ipv6, uri, uri-reference, uuid, json-pointer); the others, and all of them
+    when False, are listed in :attr:`unchecked_formats`. Raises :class:`precis.PrecisError` for
+    an invalid or unsupported schema.
     """
 
-    def __init__(self, schema: Union[Mapping[str, Any], bool, str], *, max_depth: int = 1000,
-                 max_violations: int = 1000):
-        self._schema = _core.StructuredJsonSchema(_to_text(schema), max_depth, max_violations)
+    def __init__(self, schema: Union[Mapping[str, Any], bool, str, type], *,
+                 max_depth: int = 1000, max_violations: int = 1000, check_formats: bool = True):
+        self._schema = _core.StructuredJsonSchema(_to_text(schema_of(schema)), max_depth,
+                                                  max_violations, check_formats)
+
+    @property
+    def unchecked_formats(self) -> list:
+        """The ``format`` keywords not checked, as ``{"pointer", "format"}`` (pointer: the schema
+        object holding it), so that none is ignored silently."""
+        return self._schema.unchecked_formats
 
     def validate(self, document: Json, *, tolerant: Optional[bool] = None) -> dict:
         """Validates one document: a Python value, or text (LLM output).

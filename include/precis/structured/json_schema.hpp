@@ -42,6 +42,18 @@ struct json_schema_options {
   std::size_t max_depth = 1000;
   /// Violations kept per document (the score and `valid` still count all of them).
   std::size_t max_violations = 1000;
+  /// Check the `format` keywords precis knows (date, time, date-time, email, hostname, ipv4,
+  /// ipv6, uri, uri-reference, uuid, json-pointer) as assertions; other formats, and all when
+  /// false, are listed by json_schema::unchecked_formats().
+  bool check_formats = true;
+};
+
+/// A `format` keyword that is not checked: where in the schema and which format.
+struct unchecked_format {
+  std::string pointer;  ///< JSON Pointer of the schema object holding it
+  std::string format;
+
+  friend bool operator==(const unchecked_format&, const unchecked_format&) = default;
 };
 
 /// A compiled JSON Schema. Immutable after construction; `validate*` are `const` and thread-safe,
@@ -70,6 +82,10 @@ class json_schema {
   [[nodiscard]] std::vector<schema_result> validate_batch(const std::vector<std::string>& texts,
                                                           bool tolerant = true,
                                                           unsigned threads = 0) const;
+
+  /// The `format` keywords this schema does not check (unknown, or check_formats off), sorted by
+  /// pointer (schemas reached through `$ref` included), so that none is ignored silently.
+  [[nodiscard]] const std::vector<unchecked_format>& unchecked_formats() const;
 
   struct impl;
 
