@@ -304,6 +304,11 @@ pooling_config pooling_config::from_file(const std::string& path) {
   try {
     if (j.contains("pooling_mode")) {  // newer sentence-transformers may write a single mode
       const std::string mode = j["pooling_mode"].get<std::string>();
+      if (mode != "mean" && mode != "cls" && mode != "max" && mode != "mean_sqrt_len_tokens") {
+        raise("unsupported_model", path + ": field 'pooling_mode' is '" + mode +
+                                       "'; precis pools by cls, max, mean and "
+                                       "mean_sqrt_len_tokens");
+      }
       p.mean = mode == "mean";
       p.cls = mode == "cls";
       p.max = mode == "max";
@@ -456,18 +461,22 @@ bert_encoder::bert_encoder(const std::string& folder, bert_encoder_options optio
                              std::to_string(tokenizer_->vocab_size()) + ")");
   }
   if (!pooling_path.empty()) pooling_ = pooling_config::from_file(pooling_path);
-  // Length: sentence_bert_config.json's max_seq_length, else the tokenizer's model_max_length,
-  // never more than the position embeddings.
+  // Length: sentence_bert_config.json's max_seq_length (sentence-transformers < 6), else the
+  // tokenizer's model_max_length (where sentence-transformers 6 keeps it), never more than the
+  // position embeddings.
   max_seq_length_ = model_->config().max_position_embeddings;
   const fs::path sbert = transformer_dir / "sentence_bert_config.json";
   const fs::path tcfg = transformer_dir / "tokenizer_config.json";
+  bool length_set = false;
   if (fs::exists(sbert)) {
     const json j = read_json(sbert);
     if (j.contains("max_seq_length") && j["max_seq_length"].is_number_integer()) {
       max_seq_length_ = std::min(max_seq_length_, j["max_seq_length"].get<std::size_t>());
+      length_set = true;
     }
     lowercase_input_ = j.value("do_lower_case", false);
-  } else if (fs::exists(tcfg)) {
+  }
+  if (!length_set && fs::exists(tcfg)) {
     const json j = read_json(tcfg);
     if (j.contains("model_max_length") && j["model_max_length"].is_number_integer() &&
         j["model_max_length"].get<std::int64_t>() > 0) {
