@@ -242,6 +242,28 @@ std::shared_ptr<const bert_model> bert_model::load(const std::string& folder,
 row_matrix bert_model::forward(std::span<const std::int32_t> ids,
                                std::span<const std::int32_t> type_ids,
                                std::span<const std::size_t> offsets) const {
+  return run(ids, type_ids, offsets, {});
+}
+
+row_matrix bert_model::forward(std::span<const std::int32_t> ids,
+                               std::span<const std::int32_t> type_ids,
+                               std::span<const std::size_t> offsets, std::string_view isa) const {
+  if (isa.empty()) raise("invalid_argument", "bert forward: empty kernel name");
+  return run(ids, type_ids, offsets, isa);
+}
+
+row_matrix bert_model::run(std::span<const std::int32_t> ids,
+                           std::span<const std::int32_t> type_ids,
+                           std::span<const std::size_t> offsets, std::string_view isa) const {
+  detail::bert_forward_fn fn = kernel();
+  if (!isa.empty()) {
+    const std::string name(isa);
+    fn = bert_kernel_named(name.c_str());
+    if (fn == nullptr) {
+      raise("invalid_argument", "bert forward: kernel '" + name +
+                                    "' is unknown or not supported by this CPU");
+    }
+  }
   if (offsets.empty() || offsets.front() != 0 || offsets.back() != ids.size() ||
       type_ids.size() != ids.size()) {
     raise("invalid_argument", "bert forward: offsets must run from 0 to the number of ids");
@@ -291,7 +313,7 @@ row_matrix bert_model::forward(std::span<const std::int32_t> ids,
   row_matrix out(static_cast<Eigen::Index>(ids.size()),
                  static_cast<Eigen::Index>(config_.hidden_size));
   if (!ids.empty()) {
-    kernel()(view, ids.data(), type_ids.data(), offsets.data(), offsets.size() - 1, out.data());
+    fn(view, ids.data(), type_ids.data(), offsets.data(), offsets.size() - 1, out.data());
   }
   return out;
 }

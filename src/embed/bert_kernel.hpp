@@ -31,4 +31,6 @@ using bert_forward_fn = void (*)(const bert_view&, const std::int32_t* ids,
 
 /// The forward pass for the best instruction set this CPU supports, and its name.
 detail::bert_forward_fn select_bert_kernel(const char** isa) noexcept;
+/// The forward pass for `isa` (`avx512`, `avx2`, `generic`) when this CPU runs it, else null.
+detail::bert_forward_fn bert_kernel_named(const char* isa) noexcept;
 }  // namespace precis::embed

@@ -283,6 +283,8 @@ def test_plugs_into_embedding_metrics(minilm):
     good = precis.EmbeddingScorer(source, encoder=enc).score("The council passed the budget.")
     bad = precis.EmbeddingScorer(source, encoder=enc).score("A volcano erupted in Iceland.")
     assert good["document_cosine"] > bad["document_cosine"]
+    grounded = precis.GroundedScorer(source, encoder=enc).score("The council passed the budget.")
+    assert grounded is not None
     cached = precis.CachedEncoder(enc)
     v1 = cached.encode(["hello"])
     v2 = cached.encode(["hello"])

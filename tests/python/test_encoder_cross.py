@@ -85,3 +85,15 @@ def test_cross_encoder_needs_a_classifier(tmp_path, classifier):
         pe.BertCrossEncoder(out)
     shutil.rmtree(out)
     del torch
+
+
+def test_nli_support_plugs_into_citations(classifier):
+    folder, model, tok = classifier
+    judge = pe.nli_support(pe.BertCrossEncoder(folder))
+    p = judge("the mayor approved the budget", ["1"], ["the council approved the budget ."])
+    assert 0.0 <= p <= 1.0
+    result = precis.citations("The council approved the budget [1].",
+                              {"1": "The council approved the budget on Tuesday."}, support=judge)
+    assert "support" in " ".join(result.keys())
+    with pytest.raises(ValueError, match="labels"):
+        pe.nli_support(pe.BertCrossEncoder(folder), label="yes")

@@ -254,3 +254,7 @@ from . import stats  # noqa: E402
 from .stats import compare_systems, meta_evaluate  # noqa: E402
 
 __all__ += ["stats", "meta_evaluate", "compare_systems"]
+# The C++ BERT sentence encoder and cross-encoder (docs/encoder.md).
+from . import encoder  # noqa: E402
+from .encoder import BertCrossEncoder, BertEncoder, find_model, load_encoder  # noqa: E402,F401
+__all__ += ["encoder", "BertEncoder", "BertCrossEncoder", "find_model", "load_encoder"]

@@ -13,12 +13,12 @@ import importlib
 import importlib.metadata
 import os
 from pathlib import Path
-from typing import Optional, Sequence, Tuple, Union
+from typing import Callable, Optional
 
 from . import _core
 
 __all__ = ["BertEncoder", "BertCrossEncoder", "WordpieceTokenizer", "find_model",
-           "load_encoder", "KNOWN_MODEL_PACKAGES"]
+           "load_encoder", "nli_support", "KNOWN_MODEL_PACKAGES"]
 
 BertEncoder = _core.BertEncoder
 BertCrossEncoder = _core.BertCrossEncoder
@@ -71,7 +71,7 @@ def find_model(name: str = "sentence-transformers/all-MiniLM-L6-v2") -> Path:
 
 def load_encoder(name_or_folder: str = "sentence-transformers/all-MiniLM-L6-v2", *,
                  threads: int = 1, max_seq_length: int = 0,
-                 batch_tokens: int = 4096) -> BertEncoder:
+                 batch_tokens: int = 4096) -> "BertEncoder":
     """A :class:`BertEncoder` of a folder or of an installed model package (:func:`find_model`).
 
     Its ``id`` names the model and a digest of its weights and tokenizer, so caches never mix
@@ -81,3 +81,28 @@ def load_encoder(name_or_folder: str = "sentence-transformers/all-MiniLM-L6-v2",
     display = "" if os.path.isdir(name_or_folder) else _canonical(name_or_folder)
     return _core.BertEncoder(str(folder), max_seq_length=max_seq_length, threads=threads,
                              batch_tokens=batch_tokens, name=display)
+
+
+def nli_support(cross_encoder: "BertCrossEncoder", *, label: str = "entailment",
+                joiner: str = " ") -> "Callable[[str, list, list], float]":
+    """A citation ``support=`` judge from an NLI cross-encoder: the softmax probability of
+    ``label`` for the pair (cited source texts joined by ``joiner`` as the premise, the claim as
+    the hypothesis). Raises ``ValueError`` when the model has no such label.
+
+    ``precis.citations(summary, sources, support=nli_support(BertCrossEncoder(folder)))``
+    """
+    import numpy as np
+
+    labels = [x.lower() for x in cross_encoder.labels]
+    if label.lower() not in labels:
+        raise ValueError(f"the model's labels are {cross_encoder.labels}, not {label!r}")
+    column = labels.index(label.lower())
+
+    def support(claim: str, ids: list, texts: list) -> float:
+        if not texts:
+            return 0.0
+        logits = cross_encoder.predict([(joiner.join(texts), claim)])[0].astype(np.float64)
+        p = np.exp(logits - logits.max())
+        return float(p[column] / p.sum())
+
+    return support

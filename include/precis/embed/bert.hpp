@@ -80,6 +80,13 @@ class bert_model {
                                    std::span<const std::int32_t> type_ids,
                                    std::span<const std::size_t> offsets) const;
 
+  /// Same with the kernel of instruction set `isa` (`avx512`, `avx2` or `generic`), to compare
+  /// them. @throws precis::error `[precis.invalid_argument]` when this CPU cannot run `isa`.
+  [[nodiscard]] row_matrix forward(std::span<const std::int32_t> ids,
+                                   std::span<const std::int32_t> type_ids,
+                                   std::span<const std::size_t> offsets,
+                                   std::string_view isa) const;
+
   /// Float32 view of `prefix + name` (for heads stored beside the encoder).
   [[nodiscard]] float_tensor tensor(const std::string& name,
                                     const std::vector<std::int64_t>& shape) const;
@@ -96,6 +103,8 @@ class bert_model {
 
  private:
   bert_model() = default;
+  row_matrix run(std::span<const std::int32_t> ids, std::span<const std::int32_t> type_ids,
+                 std::span<const std::size_t> offsets, std::string_view isa) const;
   bert_config config_;
   std::shared_ptr<const safetensors_file> file_;
   std::string prefix_;
