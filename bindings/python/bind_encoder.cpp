@@ -144,7 +144,8 @@ void bind_encoder(py::module_& m) {
           py::arg("text"))
       .def_property_readonly("tokenizer",
                              [](const pe::bert_encoder& e) {
-                               return std::make_shared<pe::wordpiece_tokenizer>(e.tokenizer());
+                               return std::const_pointer_cast<pe::wordpiece_tokenizer>(
+                                   e.shared_tokenizer());
                              })
       .def_property_readonly("name", &pe::bert_encoder::name)
       .def_property_readonly("max_seq_length", &pe::bert_encoder::max_seq_length)

@@ -439,6 +439,19 @@ std::string lower_text(std::string_view text) {
 
 }  // namespace
 
+namespace {
+std::string encoder_id(const bert_model& model, const std::string& name,
+                       const pooling_config& pooling, bool normalize, std::size_t length) {
+  std::uint64_t d = model.digest();
+  const fs::path dir = fs::path(model.file().path()).parent_path();
+  for (const char* f : {"tokenizer.json", "vocab.txt", "tokenizer_config.json"}) {
+    d = file_digest(dir / f, d);
+  }
+  return "bert/" + name + "/" + hex16(d) + "/" + pooling.name() +
+         "/norm=" + (normalize ? "1" : "0") + "/len=" + std::to_string(length);
+}
+}  // namespace
+
 // ---- encoder --------------------------------------------------------------------------------
 
 bert_encoder::bert_encoder(const std::string& folder, bert_encoder_options options)
@@ -515,17 +528,11 @@ bert_encoder::bert_encoder(const std::string& folder, bert_encoder_options optio
   }
   if (options_.batch_tokens == 0) raise("invalid_argument", "bert encoder: batch_tokens must be >= 1");
   name_ = options_.name.empty() ? default_name(folder) : options_.name;
+  id_ = encoder_id(*model_, name_, pooling_, normalize_, max_seq_length_);
 }
 
-std::string bert_encoder::id() const {
-  std::uint64_t d = model_->digest();
-  const fs::path dir = fs::path(model_->file().path()).parent_path();
-  for (const char* f : {"tokenizer.json", "vocab.txt", "tokenizer_config.json"}) {
-    d = file_digest(dir / f, d);
-  }
-  return "bert/" + name_ + "/" + hex16(d) + "/" + pooling_.name() +
-         "/norm=" + (normalize_ ? "1" : "0") + "/len=" + std::to_string(max_seq_length_);
-}
+std::string bert_encoder::id() const { return id_; }
+
 
 std::size_t bert_encoder::dimension() const {
   const std::size_t modes = static_cast<std::size_t>(pooling_.cls) + pooling_.max +

@@ -164,6 +164,10 @@ class bert_encoder final : public encoder {
   [[nodiscard]] std::vector<std::int32_t> token_ids(std::string_view text) const;
 
   [[nodiscard]] const wordpiece_tokenizer& tokenizer() const noexcept { return *tokenizer_; }
+  /// The tokenizer, shared.
+  [[nodiscard]] std::shared_ptr<const wordpiece_tokenizer> shared_tokenizer() const noexcept {
+    return tokenizer_;
+  }
   [[nodiscard]] const bert_model& model() const noexcept { return *model_; }
   [[nodiscard]] const pooling_config& pooling() const noexcept { return pooling_; }
   [[nodiscard]] bool normalize() const noexcept { return normalize_; }
@@ -179,6 +183,7 @@ class bert_encoder final : public encoder {
   bool lowercase_input_ = false;  // sentence_bert_config.json do_lower_case
   std::size_t max_seq_length_ = 512;
   std::string name_;
+  std::string id_;
   bert_encoder_options options_;
 };
 
