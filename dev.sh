@@ -24,7 +24,8 @@ export CCACHE_BASEDIR="$ROOT"
 # Native build dependencies: compiler, the libraries libprecis links, GoogleTest and Google
 # Benchmark for the C++ suites. Python packages never come from here.
 PACKAGES=(g++ ninja-build libicu-dev libboost-locale-dev libeigen3-dev nlohmann-json3-dev
-  libstemmer-dev libsqlite3-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev ccache)
+  libstemmer-dev libsqlite3-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev ccache
+  chromium)  # chromium: the report test renders the HTML report headless
 # Build tools in the venv (pip's CMake and ninja; pybind11 >= 2.12 for NumPy 2).
 BUILD_TOOLS=("cmake>=3.20,<5" "ninja>=1.10" "pybind11>=2.12,<4" "scikit-build-core>=0.10,<2")
 
@@ -113,8 +114,12 @@ case "${1:-}" in
     echo "biographies from posts, with cited sources (examples/data/biographies.jsonl):"
     "$BUILD/src/cli/precis" score "$ROOT/examples/data/biographies.jsonl" --source-field sources \
       --metrics relevance,faithfulness,conciseness,citations \
-      --output "$BUILD/demo-biographies.jsonl"
-    echo "per-record results written to $BUILD/demo-biographies.jsonl"
+      --output "$BUILD/demo-biographies.jsonl" 2>/dev/null
+    echo
+    echo "mean scores by kind of summary (22 people each; per-record results in"
+    echo "$BUILD/demo-biographies.jsonl):"
+    "$VENV/bin/python" "$ROOT/examples/demo_table.py" "$ROOT/examples/data/biographies.jsonl" \
+      "$BUILD/demo-biographies.jsonl"
     ;;
   test)
     build test

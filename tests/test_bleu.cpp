@@ -169,15 +169,22 @@ TEST(Bleu, EdgeValues) {
   EXPECT_EQ(e.score, 0.0);
   EXPECT_EQ(e.brevity_penalty, 0.0);
   EXPECT_EQ(e.effective_order, 0);
-  // Empty reference: skipped as sacrebleu does; all empty: scored against one empty reference.
+  // Empty reference: a reference of length 0, as in sacrebleu 2.6 (it counts in nrefs and in the
+  // closest length).
   const auto er = bleu("a summary", "");
   EXPECT_EQ(er.score, 0.0);
   EXPECT_EQ(er.brevity_penalty, 1.0);
   EXPECT_EQ(er.statistics.reference_length, 0U);
   EXPECT_EQ(er.length_ratio, 0.0);
   const std::vector<std::string_view> with_empty = {"", "a summary"};
+  const std::vector<std::string_view> with_empty_two = {"", "a b"};
   EXPECT_DOUBLE_EQ(bleu("a summary", with_empty).score, 1.0);
-  EXPECT_EQ(bleu_scorer(with_empty).reference_count(), 1U);
+  EXPECT_EQ(bleu_scorer(with_empty).reference_count(), 2U);
+  // sacrebleu 2.6: BLEU(effective_order=True).sentence_score("a", ["", "a b"]) is 100 (closest
+  // length 0 on the tie with 2, so no brevity penalty); skipping the empty one gave 36.79.
+  const auto tie = bleu("a", with_empty_two);
+  EXPECT_DOUBLE_EQ(tie.score, 1.0);
+  EXPECT_EQ(tie.statistics.reference_length, 0U);
   const auto both = bleu("", "");
   EXPECT_EQ(both.score, 0.0);
   EXPECT_EQ(both.brevity_penalty, 1.0);

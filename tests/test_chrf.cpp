@@ -58,7 +58,7 @@ TEST(Chrf, BestReferenceWins) {
   const auto r = chrf("the cat sat", refs);
   EXPECT_EQ(r.best_reference, 2U);
   EXPECT_DOUBLE_EQ(r.score, 1.0);
-  EXPECT_EQ(chrf_scorer(refs).reference_count(), 2U);
+  EXPECT_EQ(chrf_scorer(refs).reference_count(), 3U);  // the empty one counts (sacrebleu 2.6)
   // Ties keep the first reference.
   const std::vector<std::string_view> same = {"the cat", "the cat"};
   EXPECT_EQ(chrf("the cat", same).best_reference, 0U);
@@ -82,6 +82,26 @@ TEST(Chrf, EdgeValues) {
   o.eps_smoothing = true;
   EXPECT_TRUE(std::isfinite(chrf("", "", o).score));
   EXPECT_GE(chrf("", "", o).score, 0.0);
+}
+
+TEST(Chrf, EmptyReferenceIsKeptAsInSacrebleu26) {
+  // sacrebleu 2.6 keeps an empty reference string: it scores 0, so when it comes first and no
+  // other reference scores above 0 it is the best one, and its statistics (all zero) go into the
+  // corpus sums. CHRF().corpus_score(["abc", "cde"], [["", "cde"], ["xyz", "cde"]]) is 100.0;
+  // skipping the empty reference gave 50.0.
+  const std::vector<std::string_view> first_empty = {"", "xyz"};
+  const auto r = chrf("abc", first_empty);
+  EXPECT_EQ(r.score, 0.0);
+  EXPECT_EQ(r.best_reference, 0U);
+  EXPECT_EQ(r.statistics, chrf_statistics{});
+  EXPECT_EQ(chrf_scorer(first_empty).reference_count(), 2U);
+  const std::vector<std::string_view> hyps = {"abc", "cde"};
+  const std::vector<std::vector<std::string_view>> refs = {{"", "xyz"}, {"cde", "cde"}};
+  EXPECT_DOUBLE_EQ(corpus_chrf(hyps, refs).score, 1.0);
+  chrf_options pp;
+  pp.word_order = 2;
+  const std::vector<std::string_view> hyps_pp = {"abc d", "cde"};
+  EXPECT_DOUBLE_EQ(corpus_chrf(hyps_pp, refs, pp).score, 1.0);
 }
 
 TEST(Chrf, Lowercase) {

@@ -639,3 +639,22 @@ TEST(CitationProperties, HugeInputsStayBounded) {
   EXPECT_EQ(r.dangling.size(), 19997U);
   EXPECT_TRUE(r.claim_details[0].supported);
 }
+
+TEST(CitationScorer, EmptySourceIdIsItsPosition) {
+  // The header used to say an empty id throws; the code (like source_doc::id and the grounded
+  // metrics) gives it its 1-based position. Code and header now agree on the position.
+  const std::vector<source_doc> sources = {{"", "the cat sat on the mat"}, {"b", "a dog ran"}};
+  const pm::citation_scorer scorer(sources);
+  EXPECT_EQ(scorer.source_id(0), "1");
+  EXPECT_EQ(scorer.source_id(1), "b");
+  EXPECT_EQ(scorer.resolve("1"), 0);
+  EXPECT_EQ(scorer.score("The cat sat on the mat [1].").valid_citations, 1U);
+  // A substituted id that repeats another one is a duplicate.
+  const std::vector<source_doc> clash = {{"", "x"}, {"1", "y"}};
+  try {
+    const pm::citation_scorer bad(clash);
+    FAIL() << "no error";
+  } catch (const precis::error& e) {
+    EXPECT_STREQ(e.what(), "[precis.invalid_argument] duplicate source id '1'");
+  }
+}

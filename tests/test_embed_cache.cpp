@@ -2,10 +2,14 @@
 // encoder (only misses reach the inner encoder, same vectors), keys (encoder id and text).
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <atomic>
+#include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -110,4 +114,99 @@ TEST(EmbedCache, CachedEncoderEncodesOnlyMisses) {
     EXPECT_EQ(a.row(0), b.row(2));
     EXPECT_EQ(b.row(1), inner->encode(std::vector<std::string_view>{"gamma"}).row(0));
   }
+}
+
+// ---- hostile caches (docs/reliability.md). The test edits the database with SQLite directly.
+
+namespace {
+
+struct raw_db {
+  sqlite3* db = nullptr;
+  explicit raw_db(const std::string& path) {
+    EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  }
+  ~raw_db() { sqlite3_close(db); }
+  void exec(const std::string& sql) const {
+    char* err = nullptr;
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
+    sqlite3_free(err);
+  }
+};
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const precis::error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+std::string fresh_db(const std::string& name) {
+  const auto path = (std::filesystem::temp_directory_path() / name).string();
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+  return path;
+}
+
+}  // namespace
+
+TEST(EmbedCache, CorruptEntriesBlameTheCache) {
+  const auto path = fresh_db("precis_test_corrupt.sqlite");
+  const std::vector<pe::cache_key> keys = {pe::cache_key::of("enc", "a")};
+  pe::row_matrix v(1, 3);
+  v << 1, 2, 3;
+  pe::sqlite_cache cache(path);
+  cache.put(keys, v);
+  const std::string entry = "[precis.io_error] sqlite cache '" + path +
+                            "': corrupt entry (encoder 'enc', hash " +
+                            std::to_string(keys[0].hash_lo) + ":" +
+                            std::to_string(keys[0].hash_hi) + "): ";
+  const std::string advice = "; delete the file or the entry to rebuild it";
+  raw_db raw(path);
+  // dim * 4 wraps to 0 for dim = 2^62: was accepted, then allocated 2^62 floats.
+  raw.exec("UPDATE precis_embeddings SET dim = 4611686018427387904, vector = x''");
+  EXPECT_EQ(error_of([&] { (void)cache.get(keys); }),
+            entry + "dim 4611686018427387904 but a blob of 0 bytes" + advice);
+  raw.exec("UPDATE precis_embeddings SET dim = -1");
+  EXPECT_EQ(error_of([&] { (void)cache.get(keys); }),
+            entry + "dim -1 but a blob of 0 bytes" + advice);
+  raw.exec("UPDATE precis_embeddings SET dim = 2, vector = x'0000803f00'");  // 5 bytes
+  EXPECT_EQ(error_of([&] { (void)cache.get(keys); }),
+            entry + "dim 2 but a blob of 5 bytes" + advice);
+  // A NaN in the blob: named as cache corruption (was blamed on the encoder).
+  raw.exec("UPDATE precis_embeddings SET dim = 3, vector = x'0000803f0000c07f00000040'");
+  EXPECT_EQ(error_of([&] { (void)cache.get(keys); }),
+            entry + "value 1 is NaN or infinite" + advice);
+  const auto inner = std::make_shared<pe::callback_encoder>(
+      "enc", 3, [](std::span<const std::string_view> t) {
+        return pe::row_matrix(pe::row_matrix::Zero(static_cast<Eigen::Index>(t.size()), 3));
+      });
+  const pe::cached_encoder enc(inner, std::make_shared<pe::sqlite_cache>(path));
+  const std::vector<std::string_view> texts = {"a"};
+  EXPECT_EQ(error_of([&] { (void)enc.encode(texts); }),
+            entry + "value 1 is NaN or infinite" + advice);
+  // Zero-dimensional entries are fine (no memcpy from a null blob).
+  raw.exec("UPDATE precis_embeddings SET dim = 0, vector = x''");
+  EXPECT_EQ(cache.get(keys)[0]->size(), 0U);
+}
+
+TEST(EmbedCache, LockedDatabaseSaysSo) {
+  const auto path = fresh_db("precis_test_locked.sqlite");
+  { pe::sqlite_cache create(path); }
+  raw_db other(path);
+  other.exec("BEGIN IMMEDIATE");  // another process holds the write lock
+  pe::sqlite_cache cache(path, 50);
+  const std::vector<pe::cache_key> keys = {pe::cache_key::of("enc", "a")};
+  pe::row_matrix v(1, 2);
+  v << 1, 2;
+  const auto start = std::chrono::steady_clock::now();
+  // Was "write failed: not an error" (the message read after the ROLLBACK), after 10 s.
+  EXPECT_EQ(error_of([&] { cache.put(keys, v); }),
+            "[precis.io_error] sqlite cache '" + path + "': write failed: database is locked");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  other.exec("COMMIT");
+  cache.put(keys, v);  // the failed transaction was rolled back: the cache still works
+  EXPECT_EQ(*cache.get(keys)[0], (std::vector<float>{1, 2}));
+  EXPECT_NE(error_of([] { pe::sqlite_cache bad(":memory:", -1); }).find("busy_timeout_ms"),
+            std::string::npos);
 }

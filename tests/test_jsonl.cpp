@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
 #include <sstream>
+
+#include "small_stack.hpp"
 
 using precis::io::read_jsonl;
 
@@ -91,4 +94,51 @@ TEST(Jsonl, StructuredSummaryObjectsAreKeptAsJsonText) {
   EXPECT_TRUE(precis::looks_structured("```json\n{}\n```"));
   EXPECT_FALSE(precis::looks_structured("She is a nurse {sic}."));
   EXPECT_FALSE(precis::looks_structured("   "));
+}
+
+TEST(Jsonl, DeeplyNestedSummaryIsThatLinesError) {
+  // 100,000 levels: nlohmann's dump() recursed once per level and the whole run died (SIGSEGV).
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  const std::string at_limit = std::string(512, '[') + std::string(512, ']');
+  const std::string text = R"({"id": "a", "summary": )" + deep + "}\n" +
+                           R"({"id": "b", "summary": "fine"})" + "\n" +
+                           R"({"id": "c", "summary": )" + at_limit + "}\n" +
+                           R"({"id": "d", "summary": "x", "other": )" + deep + "}\n" +
+                           R"({"id": "e", "summary": {"k": )" + deep + "}}\n";
+  precis::io::jsonl_records got;
+  precis_test::run_with_stack(precis_test::small_stack, [&] {
+    std::istringstream in(text);
+    got = read_jsonl(in);
+  });
+  ASSERT_EQ(got.errors.size(), 2U);
+  EXPECT_EQ(got.errors[0].line, 1U);
+  EXPECT_EQ(got.errors[0].message,
+            "[precis.parse_error] line 1: field 'summary' is nested deeper than 512 levels");
+  EXPECT_EQ(got.errors[1].line, 5U);
+  ASSERT_EQ(got.records.size(), 3U);
+  EXPECT_EQ(got.lines, (std::vector<std::size_t>{2, 3, 4}));
+  EXPECT_EQ(got.records[1].summary, at_limit);
+  EXPECT_TRUE(got.records[1].structured);
+  EXPECT_EQ(got.records[2].summary, "x");  // depth elsewhere in the line does not matter
+}
+
+TEST(Jsonl, DirectoryIsAnIoError) {
+  try {
+    (void)precis::io::read_jsonl_file("/tmp");
+    FAIL() << "no error";
+  } catch (const precis::error& e) {
+    EXPECT_STREQ(e.what(), "[precis.io_error] '/tmp' is a directory");
+  }
+}
+
+TEST(Jsonl, StructuredSummaryTextIsNlohmannsCompactDump) {
+  // The summary is serialized without recursion; the text must equal nlohmann's dump().
+  const std::string summary =
+      R"({"b": [1, 2.5, -0.0, 1e300, 12345678901234567890, -7, "\u00e9\n\"\\", null, true,)"
+      R"( {"a": {}, "z": [[]]}], "a": [], "\u2603 key": {"x": false}})";
+  std::istringstream in(R"({"summary": )" + summary + "}\n" + R"({"summary": []})" + "\n");
+  const auto got = read_jsonl(in);
+  ASSERT_EQ(got.records.size(), 2U);
+  EXPECT_EQ(got.records[0].summary, nlohmann::json::parse(summary).dump());
+  EXPECT_EQ(got.records[1].summary, "[]");
 }

@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <Eigen/SVD>
+#include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -89,4 +91,48 @@ TEST(Lsa, DeterministicAndSaveLoad) {
   } catch (const precis::error& e) {
     EXPECT_STREQ(e.what(), "[precis.invalid_argument] lsa: the corpus is empty");
   }
+}
+
+TEST(Lsa, HostileModelFilesAreRefused) {
+  const auto texts = corpus();
+  const std::vector<std::string_view> v(texts.begin(), texts.end());
+  const auto path = (std::filesystem::temp_directory_path() / "precis_test_bad.lsa").string();
+  pe::lsa_encoder::fit(v, small_options()).save(path);
+  const auto size = std::filesystem::file_size(path);
+  auto error_of = [&] {
+    try {
+      (void)pe::lsa_encoder::load(path);
+    } catch (const precis::error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  {  // dimension 2^26 in the header (offset 12): dim x k floats were allocated before reading
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(12);
+    const std::uint64_t dim = 1ULL << 26;
+    f.write(reinterpret_cast<const char*>(&dim), 8);
+  }
+  const auto e = error_of();
+  EXPECT_EQ(e.rfind("[precis.parse_error] lsa '" + path + "': sizes 67108864 x ", 0), 0U) << e;
+  EXPECT_NE(e.find("do not fit in a file of " + std::to_string(size) + " bytes"),
+            std::string::npos)
+      << e;
+  for (const std::uintmax_t cut : {std::uintmax_t{0}, std::uintmax_t{10}, std::uintmax_t{40},
+                                   size / 2, size - 1}) {
+    pe::lsa_encoder::fit(v, small_options()).save(path);
+    std::filesystem::resize_file(path, cut);
+    EXPECT_EQ(error_of().rfind("[precis.parse_error] lsa '", 0), 0U) << cut;
+  }
+  std::filesystem::remove(path);
+  const auto dir = std::filesystem::temp_directory_path() / "precis_test_lsa_dir";
+  std::filesystem::create_directories(dir);
+  try {
+    (void)pe::lsa_encoder::load(dir.string());
+    FAIL();
+  } catch (const precis::error& e2) {
+    EXPECT_EQ(std::string(e2.what()),
+              "[precis.io_error] lsa '" + dir.string() + "': is a directory");
+  }
+  std::filesystem::remove(dir);
 }

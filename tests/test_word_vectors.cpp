@@ -165,3 +165,121 @@ TEST(WordVectorEncoder, MeanSifAndOov) {
   EXPECT_NE(sif.id(), mean.id());
   EXPECT_NE(sif.id().find("pool=sif"), std::string::npos);
 }
+
+// ---- hostile files (docs/reliability.md): every size in a file is checked against the file's
+// real size before anything is allocated or read.
+
+namespace {
+
+void put_u32(std::string& s, std::uint32_t v) { s.append(reinterpret_cast<const char*>(&v), 4); }
+void put_u64(std::string& s, std::uint64_t v) { s.append(reinterpret_cast<const char*>(&v), 8); }
+
+// A precis cache with the given header fields, `floats` float32 zeros, offsets and word bytes.
+std::string cache_bytes(std::uint64_t n, std::uint64_t d, std::size_t floats,
+                        const std::vector<std::uint64_t>& offsets, std::uint64_t chars,
+                        const std::string& word_bytes) {
+  std::string s("PRECISWV", 8);
+  put_u32(s, 1);
+  put_u64(s, n);
+  put_u64(s, d);
+  s.append(floats * 4, '\0');
+  for (const auto o : offsets) put_u64(s, o);
+  put_u64(s, chars);
+  s += word_bytes;
+  return s;
+}
+
+std::string write_bytes(const std::string& name, const std::string& bytes) {
+  const auto p = tmp(name).string();
+  std::ofstream out(p, std::ios::binary);
+  out << bytes;
+  return p;
+}
+
+std::string load_error(const std::string& path) {
+  return expect_error([&] { (void)pe::word_vectors::load(path); });
+}
+
+}  // namespace
+
+TEST(WordVectors, CraftedCacheIsRefusedNotRead) {
+  const std::string corrupt = "[precis.parse_error] word vectors '";
+  // The 90-byte file of the audit: the last offset is right, the first points 1 TB away.
+  const auto far = write_bytes("far.pwv", cache_bytes(2, 1, 2, {1ULL << 40, 3, 6}, 6, "abcdef"));
+  EXPECT_EQ(load_error(far), corrupt + far + "': corrupt precis cache: word offsets do not span "
+                                              "the word bytes");
+  const auto mid = write_bytes("mid.pwv", cache_bytes(2, 1, 2, {0, 1ULL << 40, 6}, 6, "abcdef"));
+  EXPECT_EQ(load_error(mid),
+            corrupt + mid + "': corrupt precis cache: word offset 1 out of order or range");
+  // Offsets out of order (was std::length_error).
+  const auto order = write_bytes("order.pwv", cache_bytes(2, 1, 2, {0, 5, 3}, 3, "abc"));
+  EXPECT_EQ(load_error(order),
+            corrupt + order + "': corrupt precis cache: word offset 1 out of order or range");
+  // n * d * 4 overflows 64 bits.
+  const auto huge = write_bytes("huge.pwv", cache_bytes(1ULL << 62, 4, 0, {0}, 0, ""));
+  EXPECT_EQ(load_error(huge), corrupt + huge + "': corrupt precis cache: 4611686018427387904 words "
+                                                "of dimension 4 do not fit in 44 bytes");
+  // n fits but n + 1 offsets overflow.
+  const auto wrap = write_bytes("wrap.pwv", cache_bytes(~0ULL, 1, 0, {}, 0, ""));
+  EXPECT_NE(load_error(wrap).find("corrupt precis cache"), std::string::npos);
+  // Zero dimension or count (was memcpy(nullptr, ..., 0)).
+  const auto zero = write_bytes("zero.pwv", cache_bytes(3, 0, 0, {0, 0, 0, 0}, 0, ""));
+  EXPECT_EQ(load_error(zero), corrupt + zero + "': corrupt precis cache: 3 words of dimension 0");
+  const auto none = write_bytes("none.pwv", cache_bytes(0, 3, 0, {0}, 0, ""));
+  EXPECT_EQ(load_error(none), corrupt + none + "': corrupt precis cache: 0 words of dimension 3");
+  // Word bytes that do not match the file.
+  const auto chars = write_bytes("chars.pwv", cache_bytes(1, 1, 1, {0, 3}, 9, "abc"));
+  EXPECT_EQ(load_error(chars), corrupt + chars +
+                                   "': corrupt precis cache: word bytes 9 but 3 bytes left in the "
+                                   "file");
+  // Every truncation of a good cache is an error, never a crash.
+  const pe::word_vectors good({"ab", "c"}, pe::row_matrix::Ones(2, 3));
+  const auto ok = tmp("ok.pwv").string();
+  good.save(ok);
+  const auto size = fs::file_size(ok);
+  for (std::uintmax_t cut = 0; cut < size; ++cut) {
+    fs::copy_file(ok, tmp("cut.pwv"), fs::copy_options::overwrite_existing);
+    fs::resize_file(tmp("cut.pwv"), cut);
+    const auto e = load_error(tmp("cut.pwv").string());
+    EXPECT_EQ(e.rfind("[precis.parse_error] word vectors '", 0), 0U) << cut << ": " << e;
+  }
+  EXPECT_EQ(pe::word_vectors::load(ok).size(), 2U);
+  for (const auto& p : {far, mid, order, huge, wrap, zero, none, chars, ok}) fs::remove(p);
+  fs::remove(tmp("cut.pwv"));
+}
+
+TEST(WordVectors, HeadersAreCheckedAgainstTheFileSize) {
+  // word2vec binary asking for 10^6 x 10^6 floats (was std::bad_alloc after reserving 4 TB).
+  const auto big = write_bytes("big.bin", std::string("1000000 1000000\nthe \xcd\xcc\xcc\x3d", 24));
+  EXPECT_EQ(load_error(big), "[precis.parse_error] word vectors '" + big +
+                                 "' line 1: header says 1000000 words of dimension 1000000 but "
+                                 "the file holds 8 bytes of vectors");
+  // A dimension whose 4 * dim wraps to 0 (was memcpy into a null pointer).
+  const auto wrap =
+      write_bytes("wrap.bin", std::string("1 4611686018427387904\nthe \xcd\xcc\xcc\x3d", 30));
+  EXPECT_EQ(load_error(wrap), "[precis.parse_error] word vectors '" + wrap +
+                                  "' line 1: header says 1 words of dimension 4611686018427387904 "
+                                  "but the file holds 8 bytes of vectors");
+  EXPECT_NE(expect_error([&] {
+              (void)pe::word_vectors::load(wrap, pe::word_vector_format::word2vec_binary);
+            }).find("header says"),
+            std::string::npos);
+  // A text (GloVe / fastText .vec) header with an impossible dimension.
+  const auto text = write_bytes("big.vec", "2 1000000000\nthe 1 2\ncat 3 4\n");
+  EXPECT_EQ(load_error(text), "[precis.parse_error] word vectors '" + text +
+                                  "' line 1: header dimension 1000000000 is larger than a file of "
+                                  "29 bytes can hold");
+  // A header count larger than the file is only a problem for binary files (text ignores it).
+  const auto many = write_bytes("many.bin", std::string("5 1\nab \x00\x00\x80\x3f\n", 12));
+  EXPECT_NE(load_error(many).find("header says 5 words of dimension 1"), std::string::npos);
+  for (const auto& p : {big, wrap, text, many}) fs::remove(p);
+}
+
+TEST(WordVectors, DirectoryIsAnIoError) {
+  const auto dir = tmp("dir");
+  fs::create_directories(dir);
+  EXPECT_EQ(load_error(dir.string()),
+            "[precis.io_error] word vectors '" + dir.string() + "': is a directory");
+  EXPECT_EQ(load_error("/dev/null"), "[precis.parse_error] word vectors '/dev/null': no vectors");
+  fs::remove(dir);
+}

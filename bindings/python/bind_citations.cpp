@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "bindings.hpp"
+#include "string_args.hpp"
+#include "precis/text/utf8.hpp"
 #include "precis/detail/parallel.hpp"
 #include "precis/embed/encoder.hpp"
 #include "precis/error.hpp"
@@ -385,17 +387,19 @@ void bind_citations(py::module_& m) {
           py::arg("summary"), py::arg("structured"))
       .def(
           "score_batch",
-          [](const py_citation_scorer& s, const std::vector<std::string>& summaries,
+          [](const py_citation_scorer& s, const std::vector<precis_python::utf8_str>& summaries,
              bool structured, unsigned threads) {
-            const auto [results, errors] = score_all(s, summaries, structured, threads);
+            const auto [results, errors] =
+                score_all(s, precis_python::plain(summaries), structured, threads);
             return columns_of(results, errors);
           },
           py::arg("summaries"), py::arg("structured"), py::arg("threads"))
       .def(
           "details_batch",
-          [](const py_citation_scorer& s, const std::vector<std::string>& summaries,
+          [](const py_citation_scorer& s, const std::vector<precis_python::utf8_str>& summaries,
              bool structured, unsigned threads) {
-            const auto [results, errors] = score_all(s, summaries, structured, threads);
+            const auto [results, errors] =
+                score_all(s, precis_python::plain(summaries), structured, threads);
             py::list out;
             for (std::size_t i = 0; i < results.size(); ++i) {
               out.append(errors[i].empty()
@@ -431,7 +435,7 @@ void bind_citations(py::module_& m) {
           py::arg("summary"), py::arg("structured"))
       .def(
           "resolve",
-          [](const py_citation_scorer& s, const std::string& key) {
+          [](const py_citation_scorer& s, const precis_python::utf8_str& key) {
             const auto i = s.scorer->resolve(key);
             return i < 0 ? py::object(py::none())
                          : py::str(s.scorer->source_id(static_cast<std::size_t>(i)));
@@ -440,9 +444,10 @@ void bind_citations(py::module_& m) {
       .def(
           "support",
           [](const py_citation_scorer& s, const py::object& claim,
-             const std::vector<std::string>& cited) {
+             const std::vector<precis_python::utf8_str>& cited) {
             std::vector<std::size_t> idx;
             for (const auto& k : cited) {
+              precis::text::validate_utf8(k, "cited");  // before the key reaches a message
               const auto i = s.scorer->resolve(k);
               if (i < 0) precis::raise("invalid_argument", "unknown source '" + k + "'");
               idx.push_back(static_cast<std::size_t>(i));

@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "bindings.hpp"
+#include "string_args.hpp"
+#include "precis/text/utf8.hpp"
 #include "precis/detail/parallel.hpp"
 #include "precis/embed/cache.hpp"
 #include "precis/embed/encoder.hpp"
@@ -22,6 +24,8 @@
 namespace py = pybind11;
 namespace pe = precis::embed;
 namespace pm = precis::metrics;
+using precis_python::fs_path;
+using precis_python::utf8_str;
 
 namespace {
 
@@ -283,7 +287,8 @@ void bind_embed(py::module_& m) {
 
   py::class_<pe::precomputed_encoder, pe::encoder, std::shared_ptr<pe::precomputed_encoder>>(
       m, "PrecomputedEncoder")
-      .def(py::init([](const std::string& id, const py::object& texts, const py::object& vectors) {
+      .def(py::init([](const utf8_str& id, const py::object& texts, const py::object& vectors) {
+             precis::text::validate_utf8(id, "id");
              const auto t = strings(texts, "texts");
              return std::make_shared<pe::precomputed_encoder>(id, t, as_matrix(vectors, "vectors"));
            }),
@@ -291,7 +296,7 @@ void bind_embed(py::module_& m) {
 
   py::class_<pe::cached_encoder, pe::encoder, std::shared_ptr<pe::cached_encoder>>(m,
                                                                                    "CachedEncoder")
-      .def(py::init([](std::shared_ptr<pe::encoder> inner, const std::string& path) {
+      .def(py::init([](std::shared_ptr<pe::encoder> inner, const fs_path& path) {
              std::shared_ptr<pe::embedding_cache> cache;
              if (path.empty()) {
                cache = std::make_shared<pe::memory_cache>();
@@ -305,7 +310,7 @@ void bind_embed(py::module_& m) {
       .def_property_readonly("misses", &pe::cached_encoder::misses);
 
   py::class_<pe::word_vectors, std::shared_ptr<pe::word_vectors>>(m, "WordVectors")
-      .def(py::init([](const std::string& path, const std::string& format, std::size_t max_words) {
+      .def(py::init([](const fs_path& path, const std::string& format, std::size_t max_words) {
              pe::word_vector_format f = pe::word_vector_format::detect;
              if (format == "text") {
                f = pe::word_vector_format::text;
@@ -322,18 +327,21 @@ void bind_embed(py::module_& m) {
              return std::make_shared<pe::word_vectors>(pe::word_vectors::load(path, f, max_words));
            }),
            py::arg("path"), py::arg("format") = "detect", py::arg("max_words") = 0)
-      .def("save", &pe::word_vectors::save, py::arg("path"))
+      .def(
+          "save", [](const pe::word_vectors& w, const fs_path& path) { w.save(path); },
+          py::arg("path"))
       .def("__len__", &pe::word_vectors::size)
       .def_property_readonly("dimension", &pe::word_vectors::dimension)
-      .def("__contains__", [](const pe::word_vectors& w, const std::string& word) {
+      .def("__contains__", [](const pe::word_vectors& w, const utf8_str& word) {
         return w.find(word).has_value();
       });
 
   py::class_<pe::word_vector_encoder, pe::encoder, std::shared_ptr<pe::word_vector_encoder>>(
       m, "WordVectorEncoder")
-      .def(py::init([](std::shared_ptr<pe::word_vectors> vectors, const std::string& name,
+      .def(py::init([](std::shared_ptr<pe::word_vectors> vectors, const utf8_str& name,
                        const std::string& pool, double sif_a, bool lowercase, bool normalize,
-                       const std::optional<std::vector<std::string>>& frequency_corpus) {
+                       const std::optional<std::vector<utf8_str>>& frequency_corpus) {
+             precis::text::validate_utf8(name, "name");
              pe::word_vector_options o;
              if (pool == "mean") {
                o.pool = pe::pooling::mean;
@@ -384,11 +392,13 @@ void bind_embed(py::module_& m) {
           py::arg("char_ngram_min") = 3, py::arg("char_ngram_max") = 5)
       .def_static(
           "load",
-          [](const std::string& path) {
+          [](const fs_path& path) {
             return std::make_shared<pe::lsa_encoder>(pe::lsa_encoder::load(path));
           },
           py::arg("path"))
-      .def("save", &pe::lsa_encoder::save, py::arg("path"))
+      .def(
+          "save", [](const pe::lsa_encoder& e, const fs_path& path) { e.save(path); },
+          py::arg("path"))
       .def_property_readonly("singular_values", &pe::lsa_encoder::singular_values);
 
   m.def(

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "bindings.hpp"
+#include "string_args.hpp"
 #include "precis/detail/parallel.hpp"
 #include "precis/embed/encoder.hpp"
 #include "precis/error.hpp"
@@ -446,12 +447,12 @@ void bind_grounded(py::module_& m) {
       .def("score", &score_one, py::arg("summary"), py::arg("which") = "all")
       .def(
           "score_batch",
-          [](const pm::grounded_scorer& s, const std::vector<std::string>& summaries,
+          [](const pm::grounded_scorer& s, const std::vector<precis_python::utf8_str>& summaries,
              unsigned threads) {
             std::vector<pm::grounded_scorer::batch_item> items;
             {
               py::gil_scoped_release release;
-              items = s.score_batch(summaries, threads);
+              items = s.score_batch(precis_python::plain(summaries), threads);
             }
             const auto columns = pm::grounded_columns(true, true, true);
             py::array_t<double> values({items.size(), columns.size()});

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "bindings.hpp"
+#include "string_args.hpp"
 #include "precis/error.hpp"
 #include "precis/judge/json_compare.hpp"
 #include "precis/judge/json_output.hpp"
@@ -139,7 +140,8 @@ void bind_judge(py::module_& m) {
 
   py::class_<pj::json_schema>(m, "JudgeJsonSchema")
       .def(py::init(
-               [](const std::string& schema, std::size_t max_depth, std::size_t max_violations) {
+               [](const precis_python::utf8_str& schema, std::size_t max_depth,
+                  std::size_t max_violations) {
                  pj::json_schema_options o;
                  o.max_depth = max_depth;
                  o.max_violations = max_violations;

@@ -12,6 +12,12 @@ namespace py = pybind11;
 namespace precis_python {
 
 std::string encode_utf8(const py::handle& str) {
+  // An all-ASCII str (the common case) already holds its UTF-8 bytes: copy them directly,
+  // without the temporary bytes object of the encoder.
+  if (PyUnicode_IS_READY(str.ptr()) && PyUnicode_IS_ASCII(str.ptr())) {
+    return std::string(static_cast<const char*>(PyUnicode_DATA(str.ptr())),
+                       static_cast<std::size_t>(PyUnicode_GET_LENGTH(str.ptr())));
+  }
   PyObject* bytes = PyUnicode_AsEncodedString(str.ptr(), "utf-8", "surrogatepass");
   if (bytes == nullptr) throw py::error_already_set();
   std::string out(PyBytes_AS_STRING(bytes), static_cast<std::size_t>(PyBytes_GET_SIZE(bytes)));

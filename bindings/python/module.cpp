@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "bindings.hpp"
+#include "string_args.hpp"
 #include "precis/error.hpp"
 #include "precis/metrics/bleu.hpp"
 #include "precis/metrics/chrf.hpp"
@@ -218,6 +219,11 @@ const char* kind_name(pt::token_kind k) {
 
 // ---- the batch engine ---------------------------------------------------------------------
 
+precis::score_table score_converted(std::vector<precis::record>& records,
+                                    const std::vector<std::string>& input_errors,
+                                    precis::score_options& options, unsigned threads);
+py::tuple to_python(const precis::score_table& table);
+
 py::tuple score_batch(const py::list& summaries, const py::list& references,
                       const std::optional<std::vector<std::string>>& ids,
                       const std::vector<std::string>& metrics, const pm::rouge_options& rouge,
@@ -259,7 +265,25 @@ py::tuple score_batch(const py::list& summaries, const py::list& references,
   options.bleu = bleu;
   options.chrf = chrf;
   // Records whose Python values are not strings are not scored (and add nothing to the corpus
-  // scores); they keep their row, with NaN and the reason.
+  // scores); they keep their row, with NaN and the reason. When every record converted (the
+  // usual case) they are scored in place, without the copy into `valid` and back.
+  const bool all_converted = std::all_of(input_errors.begin(), input_errors.end(),
+                                         [](const std::string& e) { return e.empty(); });
+  precis::score_table table;
+  if (all_converted) {
+    py::gil_scoped_release release;
+    table = precis::score_records(records, options, threads);
+  } else {
+    table = score_converted(records, input_errors, options, threads);
+  }
+  return to_python(table);
+}
+
+// The rows of `records` whose conversion succeeded (no `input_errors`) scored, the others kept
+// with NaN scores and their conversion error.
+precis::score_table score_converted(std::vector<precis::record>& records,
+                                    const std::vector<std::string>& input_errors,
+                                    precis::score_options& options, unsigned threads) {
   std::vector<precis::record> valid;
   std::vector<std::size_t> row_of;
   for (std::size_t i = 0; i < records.size(); ++i) {
@@ -295,6 +319,11 @@ py::tuple score_batch(const py::list& summaries, const py::list& references,
     table.errors[i] = e.substr(0, close + 2) + "record " + std::to_string(i) + " (id '" +
                       records[i].id + "'), " + e.substr(close + 2);
   }
+  return table;
+}
+
+py::tuple to_python(const precis::score_table& table) {
+  const std::size_t width = table.columns.size();
   py::array_t<double> values({table.rows(), width});
   std::copy(table.values.begin(), table.values.end(), values.mutable_data());
   py::list errors;
@@ -312,11 +341,12 @@ PYBIND11_MODULE(_core, m) {
   py::register_exception<precis::error>(m, "PrecisError", PyExc_ValueError);
 
   // ---- text ----
-  m.def("normalize", [](const std::string& text, bool nfkc, bool case_fold) {
+  m.def("normalize", [](const precis_python::utf8_str& text, bool nfkc, bool case_fold) {
           pt::validate_utf8(text, "text");
           return pt::normalize(text, nfkc, case_fold);
         }, py::arg("text"), py::arg("nfkc") = true, py::arg("case_fold") = true);
-  m.def("tokenize", [](const std::string& text, const std::string& cjk, bool keep_punctuation) {
+  m.def("tokenize", [](const precis_python::utf8_str& text, const std::string& cjk,
+                       bool keep_punctuation) {
           pt::validate_utf8(text, "text");
           pt::tokenize_options o;
           if (cjk == "dictionary") {
@@ -337,7 +367,7 @@ PYBIND11_MODULE(_core, m) {
           }
           return out;
         }, py::arg("text"), py::arg("cjk") = "dictionary", py::arg("keep_punctuation") = false);
-  m.def("split_sentences", [](const std::string& text, bool newline_is_boundary) {
+  m.def("split_sentences", [](const precis_python::utf8_str& text, bool newline_is_boundary) {
           pt::validate_utf8(text, "text");
           pt::sentence_options o;
           o.newline_is_boundary = newline_is_boundary;
@@ -349,7 +379,10 @@ PYBIND11_MODULE(_core, m) {
           }
           return out;
         }, py::arg("text"), py::arg("newline_is_boundary") = false);
-  m.def("porter_stem", [](const std::string& word) { return pt::porter_stem(word); },
+  m.def("porter_stem", [](const precis_python::utf8_str& word) {
+          pt::validate_utf8(word, "word");
+          return pt::porter_stem(word);
+        },
         py::arg("word"));
 
   // ---- options ----
@@ -424,12 +457,13 @@ PYBIND11_MODULE(_core, m) {
       .def("score", [](const pm::rouge_scorer& s, const py::object& summary) {
              return to_dict(s.score(utf8(summary, "summary")));
            }, py::arg("summary"))
-      .def("score_batch", [](const pm::rouge_scorer& s, const std::vector<std::string>& summaries,
+      .def("score_batch", [](const pm::rouge_scorer& s,
+                             const std::vector<precis_python::utf8_str>& summaries,
                              unsigned threads) {
              std::vector<pm::rouge_record_result> results;
              {
                py::gil_scoped_release release;
-               results = s.score_batch(summaries, threads);
+               results = s.score_batch(precis_python::plain(summaries), threads);
              }
              py::list out;
              for (const auto& r : results) {

@@ -3,6 +3,7 @@
 
 #include <sqlite3.h>
 
+#include <cmath>
 #include <cstring>
 
 #include "precis/error.hpp"
@@ -50,12 +51,29 @@ struct sqlite_cache::impl {
   std::string path;
   std::mutex mutex;
 
+  // SQLite's own message for the last call: read it before any other call (a ROLLBACK would
+  // reset it to "not an error").
   [[noreturn]] void fail(const std::string& what) const {
-    raise("io_error", "sqlite cache '" + path + "': " + what + ": " +
-                          (db != nullptr ? sqlite3_errmsg(db) : "out of memory"));
+    fail(what, db != nullptr ? sqlite3_errmsg(db) : "out of memory");
+  }
+  [[noreturn]] void fail(const std::string& what, const std::string& sqlite_message) const {
+    raise("io_error", "sqlite cache '" + path + "': " + what + ": " + sqlite_message);
+  }
+  // `rc`'s message: sqlite3_errmsg when the connection's last error is `rc`, else the generic
+  // text of `rc` (sqlite3_errstr).
+  [[nodiscard]] std::string message_of(int rc) const {
+    if (db != nullptr && sqlite3_errcode(db) == rc) return sqlite3_errmsg(db);
+    return sqlite3_errstr(rc);
   }
   void exec(const char* sql) {
-    if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) fail(sql);
+    const int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) fail(sql, message_of(rc));
+  }
+  [[noreturn]] void corrupt(const cache_key& key, const std::string& what) const {
+    raise("io_error", "sqlite cache '" + path + "': corrupt entry (encoder '" + key.encoder_id +
+                          "', hash " + std::to_string(key.hash_lo) + ":" +
+                          std::to_string(key.hash_hi) + "): " + what +
+                          "; delete the file or the entry to rebuild it");
   }
   ~impl() {
     sqlite3_finalize(select);
@@ -64,14 +82,19 @@ struct sqlite_cache::impl {
   }
 };
 
-sqlite_cache::sqlite_cache(const std::string& path) : impl_(std::make_unique<impl>()) {
+sqlite_cache::sqlite_cache(const std::string& path, int busy_timeout_ms)
+    : impl_(std::make_unique<impl>()) {
+  if (busy_timeout_ms < 0) {
+    raise("invalid_argument", "sqlite cache: busy_timeout_ms must be >= 0, got " +
+                                  std::to_string(busy_timeout_ms));
+  }
   impl_->path = path;
   if (sqlite3_open_v2(path.c_str(), &impl_->db,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                       nullptr) != SQLITE_OK) {
     impl_->fail("cannot open");
   }
-  sqlite3_busy_timeout(impl_->db, 10000);
+  sqlite3_busy_timeout(impl_->db, busy_timeout_ms);
   if (path != ":memory:") impl_->exec("PRAGMA journal_mode=WAL");
   impl_->exec(
       "CREATE TABLE IF NOT EXISTS precis_embeddings (encoder TEXT NOT NULL, hash_lo INTEGER NOT "
@@ -102,14 +125,29 @@ std::vector<std::optional<std::vector<float>>> sqlite_cache::get(std::span<const
     sqlite3_bind_int64(st, 3, static_cast<sqlite3_int64>(keys[i].hash_hi));
     const int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-      const auto dim = static_cast<std::size_t>(sqlite3_column_int64(st, 0));
-      const auto bytes = static_cast<std::size_t>(sqlite3_column_bytes(st, 1));
-      if (bytes != dim * sizeof(float)) impl_->fail("corrupt entry");
-      std::vector<float> v(dim);
-      if (dim > 0) std::memcpy(v.data(), sqlite3_column_blob(st, 1), bytes);
+      // The dimension is checked against the blob's real size without multiplying it (a dim of
+      // 2^62 times 4 wraps to 0), and the values must be finite: a bad entry is the cache's
+      // fault, not the encoder's.
+      const sqlite3_int64 dim = sqlite3_column_int64(st, 0);
+      const int bytes = sqlite3_column_bytes(st, 1);
+      if (dim < 0 || bytes < 0 || bytes % 4 != 0 || dim != bytes / 4) {
+        impl_->corrupt(keys[i], "dim " + std::to_string(dim) + " but a blob of " +
+                                    std::to_string(bytes) + " bytes");
+      }
+      std::vector<float> v(static_cast<std::size_t>(dim));
+      if (dim > 0) {
+        std::memcpy(v.data(), sqlite3_column_blob(st, 1), static_cast<std::size_t>(bytes));
+      }
+      for (std::size_t k = 0; k < v.size(); ++k) {
+        if (!std::isfinite(v[k])) {
+          impl_->corrupt(keys[i], "value " + std::to_string(k) + " is NaN or infinite");
+        }
+      }
       out[i] = std::move(v);
     } else if (rc != SQLITE_DONE) {
-      impl_->fail("read failed");
+      const std::string message = impl_->message_of(rc);
+      sqlite3_reset(st);
+      impl_->fail("read failed", message);
     }
   }
   sqlite3_reset(st);
@@ -131,13 +169,20 @@ void sqlite_cache::put(std::span<const cache_key> keys, matrix_ref vectors) {
     sqlite3_bind_blob(st, 5, row.data(),
                       static_cast<int>(static_cast<std::size_t>(row.size()) * sizeof(float)),
                       SQLITE_TRANSIENT);
-    if (sqlite3_step(st) != SQLITE_DONE) {
+    if (const int rc = sqlite3_step(st); rc != SQLITE_DONE) {
+      const std::string message = impl_->message_of(rc);
+      sqlite3_reset(st);
       sqlite3_exec(impl_->db, "ROLLBACK", nullptr, nullptr, nullptr);
-      impl_->fail("write failed");
+      impl_->fail("write failed", message);
     }
   }
   sqlite3_reset(st);
-  impl_->exec("COMMIT");
+  if (const int rc = sqlite3_exec(impl_->db, "COMMIT", nullptr, nullptr, nullptr);
+      rc != SQLITE_OK) {
+    const std::string message = impl_->message_of(rc);
+    sqlite3_exec(impl_->db, "ROLLBACK", nullptr, nullptr, nullptr);
+    impl_->fail("commit failed", message);
+  }
 }
 
 std::size_t sqlite_cache::size() {

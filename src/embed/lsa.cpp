@@ -5,6 +5,7 @@
 #include <Eigen/QR>
 #include <Eigen/SVD>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <random>
 
@@ -112,12 +113,18 @@ void lsa_encoder::save(const std::string& path) const {
   out.write(
       reinterpret_cast<const char*>(components_.data()),
       static_cast<std::streamsize>(static_cast<std::size_t>(components_.size()) * sizeof(float)));
+  out.close();  // the last buffer is written here: check after closing
   if (!out) raise("io_error", "lsa '" + path + "': write failed");
 }
 
 lsa_encoder lsa_encoder::load(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    raise("io_error", "lsa '" + path + "': is a directory");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) raise("io_error", "lsa '" + path + "': cannot open");
+  const std::uintmax_t file_size = std::filesystem::file_size(path, ec);
   auto get = [&](auto& v) {
     in.read(reinterpret_cast<char*>(&v), sizeof(v));
     if (!in) raise("parse_error", "lsa '" + path + "': truncated file");
@@ -144,6 +151,15 @@ lsa_encoder lsa_encoder::load(const std::string& path) {
   get(k);
   if (dim == 0 || dim > (1ULL << 26) || k == 0 || k > dim)
     raise("parse_error", "lsa '" + path + "': bad sizes");
+  // The sizes must fit in the file before anything is allocated (dim * k alone may ask for
+  // petabytes). dim, k <= 2^26, so (dim + k + dim * k) * 4 cannot overflow 64 bits.
+  const std::uint64_t need = (dim + k + dim * k) * sizeof(float);
+  const auto at = static_cast<std::uint64_t>(in.tellg());
+  if (ec || file_size < at || need > file_size - at) {
+    raise("parse_error", "lsa '" + path + "': sizes " + std::to_string(dim) + " x " +
+                             std::to_string(k) + " do not fit in a file of " +
+                             std::to_string(file_size) + " bytes");
+  }
   o.dimension = dim;
   o.words = words != 0;
   o.char_ngram_min = cmin;

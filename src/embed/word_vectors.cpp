@@ -4,6 +4,9 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <sys/stat.h>
+
+#include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <memory>
@@ -17,18 +20,37 @@ namespace {
 constexpr char k_magic[8] = {'P', 'R', 'E', 'C', 'I', 'S', 'W', 'V'};
 constexpr std::uint32_t k_version = 1;
 
+// The whole file. Its size comes from fstat, not from seeking: fopen succeeds on a directory,
+// whose "size" then reached std::string::reserve as garbage; a directory is refused by name.
 std::string read_file(const std::string& path) {
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
   if (!f) raise("io_error", "word vectors '" + path + "': cannot open");
+  struct stat st {};
+  if (::fstat(::fileno(f.get()), &st) != 0) {
+    raise("io_error", "word vectors '" + path + "': cannot stat (" + std::strerror(errno) + ")");
+  }
+  if (S_ISDIR(st.st_mode)) raise("io_error", "word vectors '" + path + "': is a directory");
   std::string data;
+  // A pipe or device (e.g. <(zcat glove.txt.gz)) has no size: it is read to its end.
+  if (S_ISREG(st.st_mode) && st.st_size > 0) data.reserve(static_cast<std::size_t>(st.st_size));
   char buf[1 << 16];
   std::size_t n = 0;
-  std::fseek(f.get(), 0, SEEK_END);
-  const long size = std::ftell(f.get());
-  std::fseek(f.get(), 0, SEEK_SET);
-  if (size > 0) data.reserve(static_cast<std::size_t>(size));
   while ((n = std::fread(buf, 1, sizeof(buf), f.get())) > 0) data.append(buf, n);
+  if (std::ferror(f.get()) != 0) {
+    raise("io_error", "word vectors '" + path + "': read failed (" + std::strerror(errno) + ")");
+  }
   return data;
+}
+
+// A precis cache that does not hold together. Every size in it is checked against the file's
+// real size before anything is allocated or copied.
+[[noreturn]] void corrupt_cache(const std::string& path, const std::string& what) {
+  raise("parse_error", "word vectors '" + path + "': corrupt precis cache: " + what);
+}
+
+// a * b, or false on overflow.
+bool checked_mul(std::uint64_t a, std::uint64_t b, std::uint64_t& out) {
+  return !__builtin_mul_overflow(a, b, &out);
 }
 
 [[noreturn]] void parse_fail(const std::string& path, std::size_t line, const std::string& what) {
@@ -121,7 +143,9 @@ word_vectors word_vectors::load(const std::string& path, word_vector_format form
       const std::size_t sp = body.find(' ');
       format = word_vector_format::text;
       if (sp != std::string_view::npos) {
-        const std::string_view probe = body.substr(sp + 1, 4 * dim);
+        // 4 * dim may not fit: clamp before multiplying (substr clamps the rest).
+        const std::string_view probe =
+            body.substr(sp + 1, dim > body.size() / 4 ? body.size() : 4 * dim);
         for (const char c : probe) {
           const auto u = static_cast<unsigned char>(c);
           if ((u < 0x20 && u != '\n' && u != '\t' && u != '\r') || u >= 0x7F) {
@@ -138,11 +162,15 @@ word_vectors word_vectors::load(const std::string& path, word_vector_format form
   std::vector<std::string> words;
   std::vector<float> values;
   if (format == word_vector_format::precis_cache) {
+    // Layout: magic[8] version:u32 n:u64 d:u64 | float32[n*d] | u64 offsets[n+1] | chars:u64 |
+    // word bytes[chars]. Sizes are validated against data.size() before any allocation.
     std::size_t pos = 0;
-    auto take = [&](void* out, std::size_t n) {
-      if (pos + n > data.size()) parse_fail(path, 0, "truncated precis cache");
-      std::memcpy(out, data.data() + pos, n);
-      pos += n;
+    auto take = [&](void* out, std::size_t bytes) {
+      if (bytes > data.size() - pos) {
+        corrupt_cache(path, "truncated at byte " + std::to_string(pos));
+      }
+      if (bytes > 0) std::memcpy(out, data.data() + pos, bytes);
+      pos += bytes;
     };
     char magic[8];
     std::uint32_t version = 0;
@@ -154,23 +182,55 @@ word_vectors word_vectors::load(const std::string& path, word_vector_format form
     }
     take(&n, 8);
     take(&d, 8);
-    if (d == 0 || n > (data.size() / 4) / d) parse_fail(path, 0, "truncated precis cache");
-    values.resize(n * d);
-    take(values.data(), values.size() * 4);
-    std::vector<std::uint64_t> offsets(n + 1);
-    take(offsets.data(), offsets.size() * 8);
-    take(&chars, 8);
-    if (pos + chars > data.size() || offsets.back() != chars)
-      parse_fail(path, 0, "truncated precis cache");
-    words.reserve(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      words.emplace_back(data.data() + pos + offsets[i], offsets[i + 1] - offsets[i]);
+    if (n == 0 || d == 0) {
+      corrupt_cache(path, std::to_string(n) + " words of dimension " + std::to_string(d));
     }
-    dim = d;
+    const std::uint64_t rest_bytes = data.size() - pos;
+    std::uint64_t cells = 0, value_bytes = 0, offset_bytes = 0;
+    if (!checked_mul(n, d, cells) || !checked_mul(cells, 4, value_bytes) ||
+        !checked_mul(n + 1, 8, offset_bytes) || n + 1 == 0 || value_bytes > rest_bytes ||
+        offset_bytes + 8 > rest_bytes - value_bytes) {
+      corrupt_cache(path, std::to_string(n) + " words of dimension " + std::to_string(d) +
+                              " do not fit in " + std::to_string(data.size()) + " bytes");
+    }
+    values.resize(static_cast<std::size_t>(cells));
+    take(values.data(), static_cast<std::size_t>(value_bytes));
+    std::vector<std::uint64_t> offsets(static_cast<std::size_t>(n + 1));
+    take(offsets.data(), static_cast<std::size_t>(offset_bytes));
+    take(&chars, 8);
+    if (chars != data.size() - pos) {
+      corrupt_cache(path, "word bytes " + std::to_string(chars) + " but " +
+                              std::to_string(data.size() - pos) + " bytes left in the file");
+    }
+    if (offsets.front() != 0 || offsets.back() != chars) {
+      corrupt_cache(path, "word offsets do not span the word bytes");
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      if (offsets[i + 1] < offsets[i] || offsets[i + 1] > chars) {
+        corrupt_cache(path, "word offset " + std::to_string(i + 1) + " out of order or range");
+      }
+    }
+    words.reserve(static_cast<std::size_t>(n));
+    for (std::size_t i = 0; i < n; ++i) {
+      words.emplace_back(data.data() + pos + offsets[i],
+                         static_cast<std::size_t>(offsets[i + 1] - offsets[i]));
+    }
+    dim = static_cast<std::size_t>(d);
   } else if (format == word_vector_format::word2vec_binary) {
     if (!header) parse_fail(path, 1, "word2vec binary needs a 'count dim' header");
     std::size_t pos = nl + 1;
     const std::size_t keep = max_words > 0 ? std::min(max_words, count) : count;
+    // The header is not trusted: every word takes at least 2 + 4 * dim bytes (a byte of word, a
+    // space, the floats), so the count and dimension must fit in what the file really holds
+    // before anything is reserved (a 30-byte file must not ask for terabytes).
+    const std::size_t body = data.size() - pos;
+    if (dim > (body - std::min<std::size_t>(body, 2)) / 4 ||
+        keep > body / (4 * dim + 2)) {
+      parse_fail(path, 1,
+                 "header says " + std::to_string(count) + " words of dimension " +
+                     std::to_string(dim) + " but the file holds " + std::to_string(body) +
+                     " bytes of vectors");
+    }
     words.reserve(keep);
     values.resize(keep * dim);
     for (std::size_t i = 0; i < keep; ++i) {
@@ -189,6 +249,13 @@ word_vectors word_vectors::load(const std::string& path, word_vector_format form
     std::size_t pos = (header && nl != std::string_view::npos) ? nl + 1 : 0;
     std::size_t line = header ? 2 : 1;
     if (!header) dim = 0;
+    // A text header's count is not used; its dimension must be possible: each value takes at
+    // least two bytes ("1 "), so a line of dim values cannot be shorter than 2 * dim.
+    if (header && dim > data.size() / 2) {
+      parse_fail(path, 1,
+                 "header dimension " + std::to_string(dim) + " is larger than a file of " +
+                     std::to_string(data.size()) + " bytes can hold");
+    }
     while (pos < data.size() && (max_words == 0 || words.size() < max_words)) {
       std::size_t end = data.find('\n', pos);
       if (end == std::string::npos) end = data.size();
@@ -253,6 +320,7 @@ void word_vectors::save(const std::string& path) const {
   out.write(reinterpret_cast<const char*>(&off), 8);
   out.write(reinterpret_cast<const char*>(&off), 8);
   for (const auto& w : words_) out.write(w.data(), static_cast<std::streamsize>(w.size()));
+  out.close();  // the last buffer is written here: check after closing
   if (!out) raise("io_error", "word vectors '" + path + "': write failed");
 }
 

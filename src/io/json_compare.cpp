@@ -43,51 +43,80 @@ class comparer {
  public:
   comparer(const json_compare_options& o, json_compare_result& r) : o_(o), r_(r) {}
 
+  // Depth-first over the gold document, in document order, without recursion: open containers
+  // wait on `stack` (on the heap) with the next child to visit; `ptr` is the JSON Pointer of
+  // the node being visited, cut back to each frame's length when the walk returns to it.
   void walk(const value& g, const value* out, std::string& ptr) {
+    std::vector<frame> stack;
+    visit(g, out, ptr, stack);
+    while (!stack.empty()) {
+      const frame f = stack.back();  // a copy: visit() may push
+      ptr.resize(f.len);
+      const bool object = f.g->type == vkind::object;
+      const std::size_t size = object ? f.g->members.size() : f.g->items.size();
+      if (f.next < size) {
+        ++stack.back().next;
+        if (object) {
+          const auto& m = f.g->members[f.next];
+          const bool object_out = f.out != nullptr && f.out->type == vkind::object;
+          detail::append_pointer_token(ptr, m.key);
+          visit(m.val, object_out ? f.out->find(m.key) : nullptr, ptr, stack);
+        } else {
+          const bool array_out = f.out != nullptr && f.out->type == vkind::array;
+          ptr += '/';
+          ptr += std::to_string(f.next);
+          const value* o =
+              array_out && f.next < f.out->items.size() ? &f.out->items[f.next] : nullptr;
+          visit(f.g->items[f.next], o, ptr, stack);
+        }
+        continue;
+      }
+      // Every child visited: extra output fields, or a scalar where the gold has a structure.
+      stack.pop_back();
+      if (object) {
+        const bool object_out = f.out != nullptr && f.out->type == vkind::object;
+        if (object_out) {
+          for (const auto& m : f.out->members) {
+            if (f.g->find(m.key) == nullptr) {
+              std::string x = ptr;
+              detail::append_pointer_token(x, m.key);
+              r_.extra.push_back(std::move(x));
+            }
+          }
+        }
+        if (f.out != nullptr && !object_out) mismatch_subtree(*f.g, *f.out, ptr);
+      } else {
+        const bool array_out = f.out != nullptr && f.out->type == vkind::array;
+        if (array_out) {
+          for (std::size_t i = f.g->items.size(); i < f.out->items.size(); ++i)
+            r_.extra.push_back(ptr + "/" + std::to_string(i));
+        }
+        if (f.out != nullptr && !array_out) mismatch_subtree(*f.g, *f.out, ptr);
+      }
+    }
+  }
+
+ private:
+  struct frame {
+    const value* g;
+    const value* out;
+    std::size_t len;   // length of the pointer of `g`
+    std::size_t next;  // next child to visit
+  };
+
+  // One node at `ptr`: a leaf is compared now, a structure is pushed for its children.
+  void visit(const value& g, const value* out, const std::string& ptr, std::vector<frame>& stack) {
     const effective e = rule_for(ptr);
     if (e.ignore) return;
     const bool container_leaf = (g.type == vkind::object && g.members.empty()) ||
                                 (g.type == vkind::array && all_scalars(g));
-    if (g.type == vkind::object && !container_leaf) {
-      const bool object_out = out != nullptr && out->type == vkind::object;
-      for (const auto& m : g.members) {
-        const std::size_t len = ptr.size();
-        detail::append_pointer_token(ptr, m.key);
-        walk(m.val, object_out ? out->find(m.key) : nullptr, ptr);
-        ptr.resize(len);
-      }
-      if (object_out) {
-        for (const auto& m : out->members) {
-          if (g.find(m.key) == nullptr) {
-            std::string x = ptr;
-            detail::append_pointer_token(x, m.key);
-            r_.extra.push_back(std::move(x));
-          }
-        }
-      }
-      if (out != nullptr && !object_out) mismatch_subtree(g, *out, ptr);
-      return;
-    }
-    if (g.type == vkind::array && !container_leaf) {
-      const bool array_out = out != nullptr && out->type == vkind::array;
-      for (std::size_t i = 0; i < g.items.size(); ++i) {
-        const std::size_t len = ptr.size();
-        ptr += '/';
-        ptr += std::to_string(i);
-        walk(g.items[i], array_out && i < out->items.size() ? &out->items[i] : nullptr, ptr);
-        ptr.resize(len);
-      }
-      if (array_out) {
-        for (std::size_t i = g.items.size(); i < out->items.size(); ++i)
-          r_.extra.push_back(ptr + "/" + std::to_string(i));
-      }
-      if (out != nullptr && !array_out) mismatch_subtree(g, *out, ptr);
+    if ((g.type == vkind::object || g.type == vkind::array) && !container_leaf) {
+      stack.push_back({&g, out, ptr.size(), 0});
       return;
     }
     leaf(g, out, ptr, e);
   }
 
- private:
   static bool all_scalars(const value& a) {
     for (const auto& x : a.items)
       if (!is_scalar(x)) return false;

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <deque>
 #include <map>
 #include <optional>
 #include <unordered_map>
@@ -33,7 +34,9 @@ enum type_bit : std::uint8_t {
   t_object = 64,
 };
 
-constexpr std::size_t max_eval_depth = 6000;    // ~500 bytes of stack each: ~3 MB at most
+// Evaluation keeps its frames on the heap (one per schema applied to a value), so these bound
+// work and memory, not the C stack: a $ref loop that never consumes the document stops here.
+constexpr std::size_t max_eval_depth = 6000;
 constexpr std::size_t max_schema_depth = 1000;  // JSON nesting of a schema document
 // ICU time slices (about 1 ms each on current hardware) before a match gives up.
 constexpr int32_t pattern_time_limit = 1000;
@@ -214,16 +217,38 @@ struct json_schema::impl {
     bad_schema(ptr, "unknown type '" + name + "'");
   }
 
+  // The node of the schema `s` at `ptr`: allocated now, filled later by drain(). Compilation
+  // never recurses on the schema's nesting (subschemas wait in `queued`).
+  struct queued_schema {
+    int index;
+    const value* schema;
+    std::string ptr;
+  };
+  std::vector<queued_schema> queued;
+
   int compile(const value& s, const std::string& ptr) {
     if (const auto it = compiled.find(ptr); it != compiled.end()) return it->second;
     const int index = static_cast<int>(nodes.size());
     nodes.emplace_back();
     compiled.emplace(ptr, index);
+    queued.push_back({index, &s, ptr});
+    return index;
+  }
+
+  void drain() {
+    while (!queued.empty()) {
+      queued_schema q = std::move(queued.back());
+      queued.pop_back();
+      fill(q.index, *q.schema, q.ptr);
+    }
+  }
+
+  void fill(int index, const value& s, const std::string& ptr) {
     node n;
     if (s.type == vkind::boolean) {
       n.boolean = s.boolean ? 1 : 0;
       nodes[static_cast<std::size_t>(index)] = std::move(n);
-      return index;
+      return;
     }
     if (s.type != vkind::object) bad_schema(ptr, "a schema must be an object or a boolean");
     for (const auto& m : s.members) {
@@ -335,17 +360,18 @@ struct json_schema::impl {
       // compiled when a $ref reaches them.
     }
     nodes[static_cast<std::size_t>(index)] = std::move(n);
-    return index;
   }
 
   void compile_all() {
     root = compile(document, "");
+    drain();
     while (!pending_refs.empty()) {
       const auto [index, here] = pending_refs.back();
       pending_refs.pop_back();
       const std::string ref = nodes[static_cast<std::size_t>(index)].ref_text;
       const int target = resolve_ref(ref, here);
       nodes[static_cast<std::size_t>(index)].ref = target;
+      drain();
     }
     compiled.clear();
   }
@@ -356,7 +382,6 @@ struct json_schema::impl {
     std::size_t* count;
     std::size_t max;
     std::string pointer;
-    std::size_t depth = 0;
   };
 
   template <class Message>
@@ -375,20 +400,6 @@ struct json_schema::impl {
     c.pointer.resize(len);
   }
 
-  double descend(int n, const value& v, context& c, std::string_view token) const {
-    const std::size_t len = c.pointer.size();
-    detail::append_pointer_token(c.pointer, token);
-    const double credit = eval(n, v, c);
-    c.pointer.resize(len);
-    return credit;
-  }
-
-  double probe(int n, const value& v, const context& c) const {
-    std::size_t count = 0;
-    context p{nullptr, &count, 0, {}, c.depth};
-    return eval(n, v, p);
-  }
-
   static bool matches(const icu::RegexPattern& pattern, const std::string& s, bool& failed) {
     UErrorCode status = U_ZERO_ERROR;
     UText* text = utext_openUTF8(nullptr, s.data(), static_cast<int64_t>(s.size()), &status);
@@ -404,25 +415,10 @@ struct json_schema::impl {
     return found;
   }
 
-  double eval(int index, const value& v, context& c) const {
-    const node& s = nodes[static_cast<std::size_t>(index)];
-    if (s.boolean == 1) return 1.0;
-    if (s.boolean == 0) {
-      emit(c, "false", [] { return std::string("no value is allowed here (schema false)"); });
-      return 0.0;
-    }
-    if (c.depth >= max_eval_depth) {
-      emit(c, "$ref", [] {
-        return "schema evaluation deeper than " + std::to_string(max_eval_depth) + " levels";
-      });
-      return 0.0;
-    }
-    ++c.depth;
-    std::size_t own_fail = 0;
-    std::size_t parts = 0;
-    double part_sum = 0;
-    double applied = 1.0;
-
+  // The checks of `s` on `v` itself, before any subschema, in the order violations are listed:
+  // type, const, enum, number, string, array and object keywords, missing required properties.
+  void own_checks(const node& s, const value& v, context& c, std::size_t& own_fail,
+                  std::size_t& parts) const {
     if (s.types != 0) {
       bool ok = false;
       switch (v.type) {
@@ -570,19 +566,6 @@ struct json_schema::impl {
           if (dup) break;
         }
       }
-      if (!s.prefix_items.empty() || s.items >= 0) {
-        for (std::size_t i = 0; i < n; ++i) {
-          int sub = -1;
-          if (i < s.prefix_items.size()) {
-            sub = s.prefix_items[i];
-          } else {
-            sub = s.items;
-          }
-          if (sub < 0) continue;
-          ++parts;
-          part_sum += descend(sub, v.items[i], c, std::to_string(i));
-        }
-      }
     } else if (v.type == vkind::object) {
       const std::size_t n = v.members.size();
       if (s.min_properties && n < *s.min_properties) {
@@ -606,86 +589,280 @@ struct json_schema::impl {
                   [&] { return "required property '" + name + "' is missing"; });
         }
       }
-      for (const auto& m : v.members) {
-        int sub = -1;
-        for (const auto& [pname, pindex] : s.properties) {
-          if (pname == m.key) {
-            sub = pindex;
+    }
+  }
+
+  // One schema applied to one value, as a frame of the explicit evaluation stack. A frame that
+  // needs a subschema's credit pushes a child frame and resumes, at `at`, when the child's
+  // credit comes back; nothing recurses, whatever the depth of the document or of $ref chains.
+  // Reading `f` after a push is a bug: every push is the last thing a step does.
+  enum class step : std::uint8_t { start, items, members, ref, all_of, any_of, one_of, negation };
+  struct frame {
+    int index;
+    const value* v;
+    context* c;
+    std::size_t depth;
+    step at = step::start;
+    std::size_t i = 0;
+    std::size_t own_fail = 0, parts = 0, matched = 0;
+    double part_sum = 0, applied = 1.0, best = 0;
+    std::size_t resume_len = 0;    // c->pointer length to restore when the child returns
+    bool member_required = false;  // members: the member awaiting its credit is required
+    bool probing = false;          // the child evaluates an anyOf/oneOf/not branch
+  };
+  // The context of an anyOf/oneOf/not branch: violations are counted, not reported.
+  struct probe_context {
+    std::size_t count = 0;
+    context c{nullptr, nullptr, 0, {}};
+  };
+
+  static void member_credit(frame& f, double credit) {
+    if (f.member_required) {
+      ++f.parts;
+      f.part_sum += credit;
+    } else if (credit < 1.0) {
+      ++f.own_fail;
+    }
+  }
+
+  double evaluate(int root_index, const value& root_value, context& root_context) const {
+    std::vector<frame> frames;  // a frame is not used after a push (which may move frames)
+    frames.reserve(64);
+    std::deque<probe_context> probes;  // children keep pointers to these: a deque never moves them
+    frames.push_back({root_index, &root_value, &root_context, 0});
+    double returned = 0.0;
+    bool has_returned = false;
+    for (;;) {
+      frame& f = frames.back();
+      const node& s = nodes[static_cast<std::size_t>(f.index)];
+      const value& v = *f.v;
+      context& c = *f.c;
+      if (has_returned) {  // a child's credit
+        has_returned = false;
+        c.pointer.resize(f.resume_len);
+        if (f.probing) {
+          probes.pop_back();
+          f.probing = false;
+        }
+        switch (f.at) {
+          case step::items:
+            f.part_sum += returned;
             break;
-          }
+          case step::members:
+            member_credit(f, returned);
+            break;
+          case step::ref:
+          case step::all_of:
+            f.applied = std::min(f.applied, returned);
+            break;
+          case step::any_of:
+            f.best = std::max(f.best, returned);
+            break;
+          case step::one_of:
+            if (returned == 1.0) ++f.matched;
+            f.best = std::max(f.best, returned);
+            break;
+          case step::negation:
+            if (returned == 1.0) {
+              ++f.own_fail;
+              emit(c, "not", [] { return std::string("must not match the schema in 'not'"); });
+            }
+            break;
+          case step::start:
+            break;
         }
-        const bool required =
-            std::find(s.required.begin(), s.required.end(), m.key) != s.required.end();
-        double credit = 1.0;
-        if (sub >= 0) {
-          credit = descend(sub, m.val, c, m.key);
-        } else if (s.additional >= 0) {
-          const node& a = nodes[static_cast<std::size_t>(s.additional)];
-          if (a.boolean == 0) {
-            credit = 0.0;
-            emit_at(c, m.key, "additionalProperties",
-                    [&] { return "additional property '" + m.key + "' is not allowed"; });
-          } else {
-            credit = descend(s.additional, m.val, c, m.key);
-          }
+      }
+      // Pushes a child frame; `token` (when given) is appended to the pointer meanwhile.
+      const auto call = [&](int sub, const value& x, context& in, const std::string* token) {
+        f.resume_len = c.pointer.size();
+        if (token != nullptr) detail::append_pointer_token(c.pointer, *token);
+        frames.push_back({sub, &x, &in, f.depth + 1});
+      };
+      const auto probe = [&](int sub) {
+        probe_context& p = probes.emplace_back();
+        p.c.count = &p.count;
+        f.probing = true;
+        call(sub, v, p.c, nullptr);
+      };
+      bool pushed = false;
+      bool finished = false;
+      double result = 0.0;
+      while (!pushed && !finished) {
+        switch (f.at) {
+          case step::start:
+            if (s.boolean == 1) {
+              result = 1.0;
+              finished = true;
+              break;
+            }
+            if (s.boolean == 0) {
+              emit(c, "false",
+                   [] { return std::string("no value is allowed here (schema false)"); });
+              finished = true;
+              break;
+            }
+            if (f.depth >= max_eval_depth) {
+              emit(c, "$ref", [] {
+                return "schema evaluation deeper than " + std::to_string(max_eval_depth) +
+                       " levels";
+              });
+              finished = true;
+              break;
+            }
+            own_checks(s, v, c, f.own_fail, f.parts);
+            f.at = v.type == vkind::array    ? step::items
+                   : v.type == vkind::object ? step::members
+                                             : step::ref;
+            f.i = 0;
+            if (f.at == step::ref && s.ref < 0 && s.all_of.empty() && s.any_of.empty() &&
+                s.one_of.empty() && s.not_schema < 0) {
+              // A scalar under a schema without applicators (most leaves): done.
+              result = f.own_fail > 0 ? 0.0 : 1.0;
+              finished = true;
+            }
+            break;
+          case step::items:
+            if (!s.prefix_items.empty() || s.items >= 0) {
+              while (f.i < v.items.size()) {
+                const std::size_t k = f.i++;
+                const int sub = k < s.prefix_items.size() ? s.prefix_items[k] : s.items;
+                if (sub < 0) continue;
+                ++f.parts;
+                const std::string token = std::to_string(k);
+                call(sub, v.items[k], c, &token);
+                pushed = true;
+                break;
+              }
+            }
+            if (!pushed) {
+              f.at = step::ref;
+              f.i = 0;
+            }
+            break;
+          case step::members:
+            while (f.i < v.members.size()) {
+              const auto& m = v.members[f.i++];
+              int sub = -1;
+              for (const auto& [pname, pindex] : s.properties) {
+                if (pname == m.key) {
+                  sub = pindex;
+                  break;
+                }
+              }
+              f.member_required =
+                  std::find(s.required.begin(), s.required.end(), m.key) != s.required.end();
+              if (sub >= 0) {
+                call(sub, m.val, c, &m.key);
+                pushed = true;
+                break;
+              }
+              if (s.additional >= 0) {
+                const node& a = nodes[static_cast<std::size_t>(s.additional)];
+                if (a.boolean == 0) {
+                  emit_at(c, m.key, "additionalProperties",
+                          [&] { return "additional property '" + m.key + "' is not allowed"; });
+                  member_credit(f, 0.0);
+                  continue;
+                }
+                call(s.additional, m.val, c, &m.key);
+                pushed = true;
+                break;
+              }
+              member_credit(f, 1.0);
+            }
+            if (!pushed) {
+              f.at = step::ref;
+              f.i = 0;
+            }
+            break;
+          case step::ref:
+            if (s.ref >= 0 && f.i == 0) {
+              f.i = 1;
+              call(s.ref, v, c, nullptr);
+              pushed = true;
+            } else {
+              f.at = step::all_of;
+              f.i = 0;
+            }
+            break;
+          case step::all_of:
+            if (f.i < s.all_of.size()) {
+              call(s.all_of[f.i++], v, c, nullptr);
+              pushed = true;
+            } else {
+              f.at = step::any_of;
+              f.i = 0;
+              f.best = 0;
+            }
+            break;
+          case step::any_of:
+            if (!s.any_of.empty() && f.i < s.any_of.size() && f.best < 1.0) {
+              probe(s.any_of[f.i++]);
+              pushed = true;
+              break;
+            }
+            if (!s.any_of.empty() && f.best < 1.0) {
+              emit(c, "anyOf", [&] {
+                return "does not match any of the " + std::to_string(s.any_of.size()) +
+                       " schemas in anyOf";
+              });
+              f.applied = std::min(f.applied, f.best);
+            }
+            f.at = step::one_of;
+            f.i = 0;
+            f.best = 0;
+            f.matched = 0;
+            break;
+          case step::one_of:
+            if (f.i < s.one_of.size()) {
+              probe(s.one_of[f.i++]);
+              pushed = true;
+              break;
+            }
+            if (!s.one_of.empty()) {
+              if (f.matched == 0) {
+                emit(c, "oneOf", [&] {
+                  return "does not match any of the " + std::to_string(s.one_of.size()) +
+                         " schemas in oneOf";
+                });
+                f.applied = std::min(f.applied, f.best);
+              } else if (f.matched > 1) {
+                emit(c, "oneOf", [&] {
+                  return "matches " + std::to_string(f.matched) +
+                         " schemas in oneOf, expected exactly 1";
+                });
+                f.applied = 0.0;
+              }
+            }
+            f.at = step::negation;
+            f.i = 0;
+            break;
+          case step::negation:
+            if (s.not_schema >= 0 && f.i == 0) {
+              f.i = 1;
+              probe(s.not_schema);
+              pushed = true;
+              break;
+            }
+            {
+              double own = 1.0;
+              if (f.parts > 0) {
+                own = f.part_sum / static_cast<double>(f.parts + (f.own_fail > 0 ? 1 : 0));
+              } else if (f.own_fail > 0) {
+                own = 0.0;
+              }
+              result = std::min(own, f.applied);
+            }
+            finished = true;
+            break;
         }
-        if (required) {
-          ++parts;
-          part_sum += credit;
-        } else if (credit < 1.0) {
-          ++own_fail;
-        }
       }
+      if (pushed) continue;
+      frames.pop_back();
+      if (frames.empty()) return result;
+      returned = result;
+      has_returned = true;
     }
-    if (s.ref >= 0) applied = std::min(applied, eval(s.ref, v, c));
-    for (const int sub : s.all_of) applied = std::min(applied, eval(sub, v, c));
-    if (!s.any_of.empty()) {
-      double best = 0;
-      for (const int sub : s.any_of) {
-        best = std::max(best, probe(sub, v, c));
-        if (best == 1.0) break;
-      }
-      if (best < 1.0) {
-        emit(c, "anyOf", [&] {
-          return "does not match any of the " + std::to_string(s.any_of.size()) +
-                 " schemas in anyOf";
-        });
-        applied = std::min(applied, best);
-      }
-    }
-    if (!s.one_of.empty()) {
-      double best = 0;
-      std::size_t matched = 0;
-      for (const int sub : s.one_of) {
-        const double credit = probe(sub, v, c);
-        if (credit == 1.0) ++matched;
-        best = std::max(best, credit);
-      }
-      if (matched == 0) {
-        emit(c, "oneOf", [&] {
-          return "does not match any of the " + std::to_string(s.one_of.size()) +
-                 " schemas in oneOf";
-        });
-        applied = std::min(applied, best);
-      } else if (matched > 1) {
-        emit(c, "oneOf", [&] {
-          return "matches " + std::to_string(matched) + " schemas in oneOf, expected exactly 1";
-        });
-        applied = 0.0;
-      }
-    }
-    if (s.not_schema >= 0 && probe(s.not_schema, v, c) == 1.0) {
-      ++own_fail;
-      emit(c, "not", [] { return std::string("must not match the schema in 'not'"); });
-    }
-    --c.depth;
-    double own = 1.0;
-    if (parts > 0) {
-      own = part_sum / static_cast<double>(parts + (own_fail > 0 ? 1 : 0));
-    } else if (own_fail > 0) {
-      own = 0.0;
-    }
-    return std::min(own, applied);
   }
 
   schema_result run(json_output parsed, const value& v) const {
@@ -698,8 +875,8 @@ struct json_schema::impl {
       return r;
     }
     std::size_t count = 0;
-    context c{&r.violations, &count, options.max_violations, {}, 0};
-    r.score = eval(root, v, c);
+    context c{&r.violations, &count, options.max_violations, {}};
+    r.score = evaluate(root, v, c);
     r.valid = count == 0;
     if (!r.valid && r.score >= 1.0) r.score = 0.0;  // cannot happen; keeps the invariant visible
     return r;

@@ -1,6 +1,9 @@
 #include "precis/io/jsonl.hpp"
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
+#include <utility>
 #include <nlohmann/json.hpp>
 
 #include "precis/error.hpp"
@@ -26,6 +29,61 @@ const json* find_field(const json& object, const std::string& path) {
     start = dot + 1;
   }
   return node;
+}
+
+// Nesting depth of `v` (a scalar is 0, [] is 1), counted without recursion; stops counting once
+// past `limit`.
+std::size_t depth_of(const json& v, std::size_t limit) {
+  std::size_t deepest = 0;
+  std::vector<std::pair<const json*, std::size_t>> stack{{&v, 0}};
+  while (!stack.empty()) {
+    const auto [node, depth] = stack.back();
+    stack.pop_back();
+    if (!node->is_structured()) continue;
+    deepest = std::max(deepest, depth + 1);
+    if (deepest > limit) return deepest;
+    for (const auto& child : *node) {
+      if (child.is_structured()) stack.emplace_back(&child, depth + 1);
+    }
+  }
+  return deepest;
+}
+
+// Compact JSON text of `v`, byte for byte what v.dump() writes, without recursion: nlohmann's
+// serializer recurses once per level, so only scalars and keys are dumped by it.
+std::string dump_iterative(const json& v) {
+  std::string out;
+  struct frame {
+    const json* node;
+    json::const_iterator next;
+  };
+  std::vector<frame> stack;
+  const json* current = &v;
+  for (;;) {
+    if (current->is_structured()) {
+      out += current->is_object() ? '{' : '[';
+      stack.push_back({current, current->cbegin()});
+    } else {
+      out += current->dump();
+    }
+    current = nullptr;
+    while (current == nullptr && !stack.empty()) {
+      frame& top = stack.back();
+      if (top.next == top.node->cend()) {
+        out += top.node->is_object() ? '}' : ']';
+        stack.pop_back();
+        continue;
+      }
+      if (top.next != top.node->cbegin()) out += ',';
+      if (top.node->is_object()) {
+        out += json(top.next.key()).dump();
+        out += ':';
+      }
+      current = &*top.next;
+      ++top.next;
+    }
+    if (current == nullptr) return out;
+  }
 }
 
 [[noreturn]] void bad_field(const std::string& field, const std::string& what) {
@@ -56,7 +114,14 @@ record to_record(const json& line, const jsonl_fields& fields, std::size_t line_
   const json* summary = find_field(line, fields.summary);
   if (summary == nullptr) bad_field(fields.summary, "is missing");
   if (summary->is_object() || summary->is_array()) {  // a structured summary, kept as JSON text
-    r.summary = summary->dump();
+    // summary->dump() recursed once per level: a line of 100,000 '[' overflowed the stack.
+    // nlohmann's parser and destructor are iterative; the depth is limited (and documented)
+    // because the summary is parsed again as a structured summary, and dumped without recursion.
+    if (depth_of(*summary, jsonl_max_depth) > jsonl_max_depth) {
+      bad_field(fields.summary,
+                "is nested deeper than " + std::to_string(jsonl_max_depth) + " levels");
+    }
+    r.summary = dump_iterative(*summary);
     r.structured = true;
   } else {
     r.summary = as_string(*summary, fields.summary);
@@ -139,9 +204,13 @@ jsonl_records read_jsonl(std::istream& in, const jsonl_fields& fields) {
 }
 
 jsonl_records read_jsonl_file(const std::string& path, const jsonl_fields& fields) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) raise("io_error", "'" + path + "' is a directory");
   std::ifstream in(path, std::ios::binary);
   if (!in) raise("io_error", "cannot open '" + path + "'");
-  return read_jsonl(in, fields);
+  auto out = read_jsonl(in, fields);
+  if (in.bad()) raise("io_error", "read error in '" + path + "'");
+  return out;
 }
 
 }  // namespace precis::io

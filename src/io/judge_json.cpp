@@ -1,11 +1,13 @@
 // Strict JSON parser with byte offsets, depth limit and truncation detection; dump; equality.
-// Recursive descent: the recursion depth is bounded by max_depth (at most 10,000), which keeps
-// the stack well under 2 MB.
+// Nothing here recurses on the input's nesting: the parser keeps its open containers in a vector,
+// and dump, equal, copy and destruction walk explicit stacks, so a document 10,000 levels deep
+// is handled on a thread with a 256 KB stack (tests/test_json_depth.cpp).
 #include "judge_json.hpp"
 
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <memory>
 #include <unordered_set>
 
 #include "precis/error.hpp"
@@ -59,36 +61,90 @@ class parser {
     }
   }
 
-  void parse(value& out, std::size_t depth) {
-    skip_ws();
-    if (pos >= end_) truncated("expected a value");
-    const char c = s_[pos];
-    switch (c) {
-      case '{':
-        parse_object(out, depth + 1);
-        return;
-      case '[':
-        parse_array(out, depth + 1);
-        return;
-      case '"':
-        out.type = value::kind::string;
-        parse_string(out.text);
-        return;
-      case 't':
-        literal("true", out, value::kind::boolean, true);
-        return;
-      case 'f':
-        literal("false", out, value::kind::boolean, false);
-        return;
-      case 'n':
-        literal("null", out, value::kind::null, false);
-        return;
-      default:
-        if (c == '-' || (c >= '0' && c <= '9')) {
-          parse_number(out);
-          return;
+  // One value into `root`. Open arrays and objects live in `stack` (on the heap); a container's
+  // children are appended only while it is on top, so the pointers in `stack` stay valid.
+  void parse(value& root) {
+    struct open_container {
+      value* v;
+      std::size_t start;
+      std::unique_ptr<std::unordered_set<std::string>> seen;  // keys, once past 16 members
+    };
+    std::vector<open_container> stack;
+    value* target = &root;
+    for (;;) {
+      // Parse one value into *target; containers are opened and continue in the loop below.
+      skip_ws();
+      if (pos >= end_) truncated("expected a value");
+      const char c = s_[pos];
+      bool opened = false;
+      switch (c) {
+        case '{':
+        case '[': {
+          check_depth(stack.size() + 1);
+          const std::size_t start = pos;
+          ++pos;
+          target->type = c == '{' ? value::kind::object : value::kind::array;
+          skip_ws();
+          if (pos >= end_) truncated(unclosed(c == '{', start));
+          if (s_[pos] == (c == '{' ? '}' : ']')) {
+            ++pos;
+            break;
+          }
+          stack.push_back({target, start, {}});
+          opened = true;
+          break;
         }
-        unexpected("expected a value");
+        case '"':
+          target->type = value::kind::string;
+          parse_string(target->text);
+          break;
+        case 't':
+          literal("true", *target, value::kind::boolean, true);
+          break;
+        case 'f':
+          literal("false", *target, value::kind::boolean, false);
+          break;
+        case 'n':
+          literal("null", *target, value::kind::null, false);
+          break;
+        default:
+          if (c == '-' || (c >= '0' && c <= '9')) {
+            parse_number(*target);
+            break;
+          }
+          unexpected("expected a value");
+      }
+      if (opened) {
+        open_container& top = stack.back();
+        target = top.v->type == value::kind::object ? next_member(*top.v, top.start, top.seen)
+                                                    : next_item(*top.v);
+        continue;
+      }
+      // A value is complete: close containers until one expects another element.
+      for (;;) {
+        if (stack.empty()) return;
+        open_container& top = stack.back();
+        const bool object = top.v->type == value::kind::object;
+        const char close = object ? '}' : ']';
+        skip_ws();
+        if (pos >= end_) truncated(unclosed(object, top.start));
+        if (s_[pos] == ',') {
+          const std::size_t comma = pos++;
+          if (trailing_comma(comma, close)) {
+            ++pos;
+            stack.pop_back();
+            continue;
+          }
+          target = object ? next_member(*top.v, top.start, top.seen) : next_item(*top.v);
+          break;
+        }
+        if (s_[pos] == close) {
+          ++pos;
+          stack.pop_back();
+          continue;
+        }
+        unexpected(object ? "expected ',' or '}'" : "expected ',' or ']'");
+      }
     }
   }
 
@@ -299,89 +355,46 @@ class parser {
     return false;
   }
 
-  void parse_array(value& out, std::size_t depth) {
-    check_depth(depth);
-    const std::size_t start = pos;
-    ++pos;
-    out.type = value::kind::array;
-    skip_ws();
-    if (pos >= end_) truncated("unclosed array starting at byte " + std::to_string(start));
-    if (s_[pos] == ']') {
-      ++pos;
-      return;
-    }
-    for (;;) {
-      out.items.emplace_back();
-      parse(out.items.back(), depth);
-      skip_ws();
-      if (pos >= end_) truncated("unclosed array starting at byte " + std::to_string(start));
-      if (s_[pos] == ',') {
-        const std::size_t comma = pos++;
-        if (trailing_comma(comma, ']')) {
-          ++pos;
-          return;
-        }
-        continue;
-      }
-      if (s_[pos] == ']') {
-        ++pos;
-        return;
-      }
-      unexpected("expected ',' or ']'");
-    }
+  static std::string unclosed(bool object, std::size_t start) {
+    return std::string(object ? "unclosed object" : "unclosed array") + " starting at byte " +
+           std::to_string(start);
   }
 
-  void parse_object(value& out, std::size_t depth) {
-    check_depth(depth);
-    const std::size_t start = pos;
-    ++pos;
-    out.type = value::kind::object;
+  // The next element of an open array.
+  static value* next_item(value& array) {
+    array.items.emplace_back();
+    return &array.items.back();
+  }
+
+  // The next member of an open object: its key (checked for duplicates) and ':'; returns where
+  // its value goes.
+  value* next_member(value& object, std::size_t start,
+                     std::unique_ptr<std::unordered_set<std::string>>& seen) {
     skip_ws();
-    if (pos >= end_) truncated("unclosed object starting at byte " + std::to_string(start));
-    if (s_[pos] == '}') {
-      ++pos;
-      return;
+    if (pos >= end_) truncated(unclosed(true, start));
+    if (s_[pos] != '"') unexpected("expected a property name in double quotes");
+    const std::size_t key_at = pos;
+    object.members.emplace_back();
+    parse_string(object.members.back().key);
+    const std::string& key = object.members.back().key;
+    bool duplicate = false;
+    if (object.members.size() <= 16) {
+      for (std::size_t k = 0; k + 1 < object.members.size(); ++k)
+        if (object.members[k].key == key) duplicate = true;
+    } else {
+      if (!seen) {
+        seen = std::make_unique<std::unordered_set<std::string>>();
+        for (std::size_t k = 0; k + 1 < object.members.size(); ++k)
+          seen->insert(object.members[k].key);
+      }
+      duplicate = !seen->insert(key).second;
     }
-    std::unordered_set<std::string> seen;  // filled once an object passes 16 members
-    for (;;) {
-      skip_ws();
-      if (pos >= end_) truncated("unclosed object starting at byte " + std::to_string(start));
-      if (s_[pos] != '"') unexpected("expected a property name in double quotes");
-      const std::size_t key_at = pos;
-      out.members.emplace_back();
-      parse_string(out.members.back().key);
-      const std::string& key = out.members.back().key;
-      bool duplicate = false;
-      if (out.members.size() <= 16) {
-        for (std::size_t k = 0; k + 1 < out.members.size(); ++k)
-          if (out.members[k].key == key) duplicate = true;
-      } else {
-        if (seen.empty())
-          for (std::size_t k = 0; k + 1 < out.members.size(); ++k) seen.insert(out.members[k].key);
-        duplicate = !seen.insert(key).second;
-      }
-      if (duplicate) fail(key_at, "duplicate key '" + key + "'");
-      skip_ws();
-      if (pos >= end_) truncated("unclosed object starting at byte " + std::to_string(start));
-      if (s_[pos] != ':') unexpected("expected ':'");
-      ++pos;
-      parse(out.members.back().val, depth);
-      skip_ws();
-      if (pos >= end_) truncated("unclosed object starting at byte " + std::to_string(start));
-      if (s_[pos] == ',') {
-        const std::size_t comma = pos++;
-        if (trailing_comma(comma, '}')) {
-          ++pos;
-          return;
-        }
-        continue;
-      }
-      if (s_[pos] == '}') {
-        ++pos;
-        return;
-      }
-      unexpected("expected ',' or '}'");
-    }
+    if (duplicate) fail(key_at, "duplicate key '" + key + "'");
+    skip_ws();
+    if (pos >= end_) truncated(unclosed(true, start));
+    if (s_[pos] != ':') unexpected("expected ':'");
+    ++pos;
+    return &object.members.back().val;
   }
 
   std::string_view s_;
@@ -438,7 +451,7 @@ parse_outcome parse_value(std::string_view text, std::size_t begin, std::size_t 
   parser p(text, end, max_depth, allow_trailing_commas, r.trailing_commas);
   p.pos = begin;
   try {
-    p.parse(out, 0);
+    p.parse(out);
     r.ok = true;
     r.value_end = p.pos;
   } catch (const parse_failure& f) {
@@ -481,37 +494,58 @@ std::string number_text(double d) {
 }
 
 void dump(const value& v, std::string& out) {
-  switch (v.type) {
-    case value::kind::null:
-      out += "null";
-      return;
-    case value::kind::boolean:
-      out += v.boolean ? "true" : "false";
-      return;
-    case value::kind::number:
-      out += number_text(v.number);
-      return;
-    case value::kind::string:
-      dump_string(v.text, out);
-      return;
-    case value::kind::array:
-      out += '[';
-      for (std::size_t i = 0; i < v.items.size(); ++i) {
-        if (i) out += ',';
-        dump(v.items[i], out);
+  // A stack of (container, next child index); scalars are written at once.
+  struct frame {
+    const value* v;
+    std::size_t next;
+  };
+  std::vector<frame> stack;
+  const value* current = &v;
+  for (;;) {
+    switch (current->type) {
+      case value::kind::null:
+        out += "null";
+        break;
+      case value::kind::boolean:
+        out += current->boolean ? "true" : "false";
+        break;
+      case value::kind::number:
+        out += number_text(current->number);
+        break;
+      case value::kind::string:
+        dump_string(current->text, out);
+        break;
+      case value::kind::array:
+        out += '[';
+        stack.push_back({current, 0});
+        break;
+      case value::kind::object:
+        out += '{';
+        stack.push_back({current, 0});
+        break;
+    }
+    current = nullptr;
+    while (current == nullptr && !stack.empty()) {
+      frame& top = stack.back();
+      const bool object = top.v->type == value::kind::object;
+      const std::size_t size = object ? top.v->members.size() : top.v->items.size();
+      if (top.next == size) {
+        out += object ? '}' : ']';
+        stack.pop_back();
+        continue;
       }
-      out += ']';
-      return;
-    case value::kind::object:
-      out += '{';
-      for (std::size_t i = 0; i < v.members.size(); ++i) {
-        if (i) out += ',';
-        dump_string(v.members[i].key, out);
+      if (top.next > 0) out += ',';
+      if (object) {
+        const member& m = top.v->members[top.next];
+        dump_string(m.key, out);
         out += ':';
-        dump(v.members[i].val, out);
+        current = &m.val;
+      } else {
+        current = &top.v->items[top.next];
       }
-      out += '}';
-      return;
+      ++top.next;
+    }
+    if (current == nullptr) return;
   }
 }
 
@@ -521,7 +555,9 @@ std::string dump(const value& v) {
   return out;
 }
 
-bool equal(const value& a, const value& b) noexcept {
+namespace {
+
+bool equal_scalar_or_shape(const value& a, const value& b) noexcept {
   if (a.type != b.type) return false;
   switch (a.type) {
     case value::kind::null:
@@ -533,19 +569,136 @@ bool equal(const value& a, const value& b) noexcept {
     case value::kind::string:
       return a.text == b.text;
     case value::kind::array:
-      if (a.items.size() != b.items.size()) return false;
-      for (std::size_t i = 0; i < a.items.size(); ++i)
-        if (!equal(a.items[i], b.items[i])) return false;
-      return true;
+      return a.items.size() == b.items.size();
     case value::kind::object:
-      if (a.members.size() != b.members.size()) return false;
-      for (const auto& m : a.members) {
-        const value* o = b.find(m.key);
-        if (o == nullptr || !equal(m.val, *o)) return false;
-      }
-      return true;
+      return a.members.size() == b.members.size();
   }
   return false;
+}
+
+}  // namespace
+
+bool equal(const value& a, const value& b) noexcept {
+  // Pairs still to compare, on the heap. An allocation failure counts as "not equal" (noexcept).
+  try {
+    std::vector<std::pair<const value*, const value*>> todo{{&a, &b}};
+    while (!todo.empty()) {
+      const auto [x, y] = todo.back();
+      todo.pop_back();
+      if (!equal_scalar_or_shape(*x, *y)) return false;
+      if (x->type == value::kind::array) {
+        for (std::size_t i = x->items.size(); i-- > 0;) {
+          todo.emplace_back(&x->items[i], &y->items[i]);
+        }
+      } else if (x->type == value::kind::object) {
+        for (std::size_t i = x->members.size(); i-- > 0;) {
+          const value* o = y->find(x->members[i].key);
+          if (o == nullptr) return false;
+          todo.emplace_back(&x->members[i].val, o);
+        }
+      }
+    }
+    return true;
+  } catch (const std::bad_alloc&) {
+    return false;
+  }
+}
+
+// ---- value: copy and destruction without recursion ----
+
+void value::release_children() noexcept {
+  // Post-order over the subtree with a stack of (node, next child) on the heap: a node's vectors
+  // are cleared once all its children are childless, so every element destructor returns at
+  // once and nothing recurses. Nodes are not moved.
+  struct frame {
+    value* v;
+    std::size_t next;
+  };
+  try {
+    std::vector<frame> stack;
+    stack.push_back({this, 0});
+    while (!stack.empty()) {
+      frame& f = stack.back();
+      value& v = *f.v;
+      const std::size_t n_items = v.items.size();
+      const std::size_t total = n_items + v.members.size();
+      bool descended = false;
+      while (f.next < total) {
+        value& child = f.next < n_items ? v.items[f.next] : v.members[f.next - n_items].val;
+        ++f.next;
+        if (!child.items.empty() || !child.members.empty()) {
+          stack.push_back({&child, 0});  // `f` is not used after this
+          descended = true;
+          break;
+        }
+      }
+      if (descended) continue;
+      v.items.clear();
+      v.members.clear();
+      stack.pop_back();
+    }
+  } catch (const std::bad_alloc&) {
+    // No memory for the stack: the vectors' own (recursive) destructors free what is left.
+  }
+}
+
+value::~value() {
+  if (items.empty() && members.empty()) return;
+  release_children();
+}
+
+value& value::operator=(value&& other) noexcept {
+  if (this != &other) {
+    value taken(std::move(other));  // `other` may live inside *this
+    release_children();
+    type = taken.type;
+    boolean = taken.boolean;
+    integer_literal = taken.integer_literal;
+    number = taken.number;
+    text = std::move(taken.text);
+    items = std::move(taken.items);
+    members = std::move(taken.members);
+  }
+  return *this;
+}
+
+namespace {
+
+void copy_scalars(value& to, const value& from) {
+  to.type = from.type;
+  to.boolean = from.boolean;
+  to.integer_literal = from.integer_literal;
+  to.number = from.number;
+  to.text = from.text;
+}
+
+}  // namespace
+
+value::value(const value& other) {
+  copy_scalars(*this, other);
+  // (destination, source) pairs whose children are still to copy. Each destination vector is
+  // sized once before pointers into it are taken, so they stay valid.
+  std::vector<std::pair<value*, const value*>> todo{{this, &other}};
+  while (!todo.empty()) {
+    const auto [to, from] = todo.back();
+    todo.pop_back();
+    to->items.resize(from->items.size());
+    for (std::size_t i = 0; i < from->items.size(); ++i) {
+      copy_scalars(to->items[i], from->items[i]);
+      todo.emplace_back(&to->items[i], &from->items[i]);
+    }
+    to->members.resize(from->members.size());
+    for (std::size_t i = 0; i < from->members.size(); ++i) {
+      to->members[i].key = from->members[i].key;
+      copy_scalars(to->members[i].val, from->members[i].val);
+      todo.emplace_back(&to->members[i].val, &from->members[i].val);
+    }
+  }
+}
+
+value& value::operator=(const value& other) {
+  if (this != &other) *this = value(other);
+  return *this;
 }
 
 void append_pointer_token(std::string& pointer, std::string_view token) {

@@ -17,6 +17,8 @@ namespace precis::judge::detail {
 struct member;
 
 /// A JSON value. Numbers are doubles (integers beyond 2^53 lose precision; documented).
+/// Copying and destroying never recurse: a value 10,000 levels deep is copied and freed with an
+/// explicit stack on the heap, so no operation on it needs stack in proportion to its depth.
 struct value {
   enum class kind : std::uint8_t { null, boolean, number, string, array, object };
   kind type = kind::null;
@@ -27,7 +29,17 @@ struct value {
   std::vector<value> items;     // array
   std::vector<member> members;  // object, in document order (no duplicate keys)
 
+  value() = default;
+  value(const value& other);
+  value(value&&) noexcept = default;
+  value& operator=(const value& other);
+  value& operator=(value&& other) noexcept;
+  ~value();
+
   const value* find(std::string_view key) const noexcept;
+
+ private:
+  void release_children() noexcept;  // frees the subtree iteratively, leaving items/members empty
 };
 
 struct member {
@@ -51,6 +63,8 @@ struct parse_outcome {
   std::vector<std::size_t> trailing_commas;  // offsets of tolerated trailing commas
 };
 
+/// Parses one JSON value starting at `begin` without recursion (an explicit stack of open
+/// containers on the heap), so any depth up to `max_depth` parses on any thread stack.
 /// Parses one JSON value starting at `begin` (leading whitespace skipped) and stops after it;
 /// `end` bounds the input. Trailing commas are tolerated only when `allow_trailing_commas`.
 /// The text must already be valid UTF-8.
@@ -64,11 +78,12 @@ value parse_strict(std::string_view text, std::string_view what, std::size_t max
 /// parse_json_output that also hands back the parsed value (in `out`, when the result is ok).
 json_output extract(std::string_view text, const json_output_options& options, value& out);
 
-/// Compact serialization (RFC 8259, UTF-8 kept, shortest round-trip numbers).
+/// Compact serialization (RFC 8259, UTF-8 kept, shortest round-trip numbers). Iterative.
 void dump(const value& v, std::string& out);
 std::string dump(const value& v);
 
 /// JSON Schema equality: numbers by value (1 == 1.0), objects regardless of member order.
+/// Iterative.
 bool equal(const value& a, const value& b) noexcept;
 
 /// Appends "/" + `token` escaped per RFC 6901 (~ -> ~0, / -> ~1).

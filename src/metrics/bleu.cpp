@@ -31,7 +31,9 @@ struct bleu_scratch {
   detail::bleu_reference_index index;  // for the free functions
 };
 
-bleu_scratch& scratch() {
+// Not inlined, so that GCC cannot specialize callers for the thread-local object's address
+// (a constprop clone recomputes it with __tls_get_addr inside hot loops, 3-4% of BLEU's time).
+[[gnu::noinline]] bleu_scratch& scratch() {
   thread_local bleu_scratch s;
   return s;
 }
@@ -65,23 +67,19 @@ void check_reference_utf8(std::span<const std::string_view> refs, std::string_vi
   }
 }
 
-// Tokenizes the non-empty references (all of them empty: one empty reference) into `lists`;
-// returns how many lists are in use and sets `nrefs` to the non-empty references.
+// Tokenizes every reference into `lists`, empty ones included: sacrebleu 2.6 keeps an empty
+// reference string (only None is dropped), so it counts in `nrefs` and its length 0 competes for
+// the closest reference length. Returns how many lists are in use.
 std::size_t tokenize_references(std::span<const std::string_view> refs, const bleu_options& o,
                                 std::vector<detail::token_list>& lists, bleu_scratch& s,
                                 std::size_t& nrefs) {
-  std::size_t used = 0;
-  for (const auto r : refs) used += r.empty() ? 0 : 1;
-  const std::size_t nlists = used == 0 ? 1 : used;
-  if (lists.size() < nlists) lists.resize(nlists);
+  if (lists.size() < refs.size()) lists.resize(refs.size());
   std::size_t k = 0;
   for (const auto r : refs) {
-    if (r.empty()) continue;
     detail::sacrebleu_tokenize_into(r, o.tokenizer, o.lowercase, lists[k++], s.lower);
   }
-  if (used == 0) lists[0].clear();
-  nrefs = used;
-  return nlists;
+  nrefs = refs.size();
+  return refs.size();
 }
 
 // A scorer's index, over its own copy of the reference tokens.

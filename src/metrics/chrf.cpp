@@ -23,7 +23,9 @@ struct chrf_scratch {
   detail::chrf_reference_set set;  // for the free functions
 };
 
-chrf_scratch& scratch() {
+// Not inlined, so that GCC cannot specialize callers for the thread-local object's address
+// (a constprop clone recomputes it with __tls_get_addr inside hot loops, 3-4% of BLEU's time).
+[[gnu::noinline]] chrf_scratch& scratch() {
   thread_local chrf_scratch s;
   return s;
 }
@@ -74,25 +76,17 @@ void fill_units(std::string_view text, const chrf_options& o, chrf_scratch& s,
   u.fill(text, o);
 }
 
+// Every reference, empty ones included: sacrebleu 2.6 keeps an empty reference string, which
+// scores 0 and so is the best reference when it comes first and no other scores above 0.
 void build_set(std::span<const std::string_view> refs, const chrf_options& o, chrf_scratch& s,
                detail::chrf_reference_set& set) {
-  std::size_t used = 0;
-  for (const auto r : refs) used += r.empty() ? 0 : 1;
-  set.nrefs = used;
-  set.used = used == 0 ? 1 : used;
+  set.nrefs = refs.size();
+  set.used = refs.size();
   if (set.refs.size() < set.used) set.refs.resize(set.used);
   set.positions.clear();
-  if (used == 0) {
-    s.ref.fill(std::string_view(), o);
-    set.refs[0].build(s.ref, o, s.syms);
-    set.positions.push_back(0);
-    return;
-  }
-  std::size_t k = 0;
   for (std::size_t j = 0; j < refs.size(); ++j) {
-    if (refs[j].empty()) continue;
     fill_units(refs[j], o, s, s.ref);
-    set.refs[k++].build(s.ref, o, s.syms);
+    set.refs[j].build(s.ref, o, s.syms);
     set.positions.push_back(j);
   }
 }

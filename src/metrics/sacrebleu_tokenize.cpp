@@ -175,7 +175,9 @@ struct tokenizer_scratch {
   std::u32string cps, cps2;
 };
 
-tokenizer_scratch& scratch_space() {
+// Not inlined, so that GCC cannot specialize callers for the thread-local object's address
+// (a constprop clone recomputes it with __tls_get_addr inside hot loops, 3-4% of BLEU's time).
+[[gnu::noinline]] tokenizer_scratch& scratch_space() {
   thread_local tokenizer_scratch s;
   return s;
 }

@@ -1,4 +1,4 @@
-// Porter stemmer with NLTK 3.8's NLTK_EXTENSIONS departures (see docs/text/stemming.md).
+// Porter stemmer with NLTK's NLTK_EXTENSIONS departures, as NLTK 3.10 (see docs/text/stemming.md).
 //
 // The rules run on a mutable buffer: `std::string` (one byte per character) for ASCII and for
 // invalid UTF-8, `std::u32string` (one code point per character) for other words, because NLTK
@@ -15,8 +15,9 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <vector>
 
+#include "precis/text/analyzed_text.hpp"
 #include "precis/text/normalize.hpp"
 #include "precis/text/utf8.hpp"
 
@@ -284,7 +285,8 @@ void stem_steps(S& w) {
   step5(w);
 }
 
-// NLTK's irregular forms, looked up with the word as given (before lowercasing).
+// NLTK's irregular forms, looked up with the lowercased word (NLTK since the fix of nltk#3567;
+// NLTK 3.8 looked up the word as given, so `News` gave `new`).
 struct irregular {
   std::string_view form;
   std::string_view stem;
@@ -318,13 +320,13 @@ const std::string_view* find_irregular(std::string_view word) noexcept {
 
 // One byte per character: ASCII words, and invalid UTF-8 as documented.
 void stem_bytes(std::string_view word, std::string& out) {
-  if (const std::string_view* irr = find_irregular(word)) {
-    out.assign(irr->data(), irr->size());
-    return;
-  }
   out.assign(word.data(), word.size());
   for (char& c : out) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  if (const std::string_view* irr = find_irregular(out)) {
+    out.assign(irr->data(), irr->size());
+    return;
   }
   if (word.size() <= 2) return;
   stem_steps(out);
@@ -357,6 +359,15 @@ void stem_unicode(std::string_view word, std::string& out) {
       icu::StringPiece(word.data(), static_cast<int32_t>(word.size())));
   const int32_t code_points = text.countChar32();
   text.toLower(icu::Locale::getRoot());
+  // Only U+212A KELVIN SIGN lowercases to ASCII, so `SKIES` with it reaches the pool too.
+  if (text.length() <= 8) {
+    std::string lowered;
+    text.toUTF8String(lowered);
+    if (const std::string_view* irr = find_irregular(lowered)) {
+      out.assign(irr->data(), irr->size());
+      return;
+    }
+  }
   if (code_points > 2) {
     std::u32string w;
     w.reserve(static_cast<std::size_t>(text.length()));
@@ -388,19 +399,25 @@ std::string porter_stem(std::string_view word) {
 }
 
 namespace {
-struct memo_hash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const noexcept {
-    return std::hash<std::string_view>{}(s);
-  }
+// Why `vocabulary` and a vector rather than std::unordered_map<std::string, std::string>: one
+// open-addressing lookup on a word-at-a-time hash and no node allocation per word; ROUGE looks up
+// every summary word of more than 3 letters here.
+struct porter_memo {
+  vocabulary words;                // word -> id
+  std::vector<std::string> stems;  // id -> its stem
 };
 }  // namespace
 
 const std::string& porter_stem_memo(std::string_view word) {
-  thread_local std::unordered_map<std::string, std::string, memo_hash, std::equal_to<>> memo;
-  if (const auto it = memo.find(word); it != memo.end()) return it->second;
-  if (memo.size() >= (1U << 16)) memo.clear();
-  return memo.emplace(std::string(word), porter_stem(word)).first->second;
+  thread_local porter_memo memo;
+  if (const auto id = memo.words.find(word)) return memo.stems[*id];
+  if (memo.stems.size() >= (1U << 16)) {
+    memo.words = vocabulary{};
+    memo.stems.clear();
+  }
+  memo.words.intern(word);
+  memo.stems.push_back(porter_stem(word));
+  return memo.stems.back();
 }
 
 }  // namespace precis::text

@@ -209,7 +209,6 @@ inline ngram_counts count_ngrams(const std::vector<std::string>& t, int max_orde
 
 inline bleu_stats bleu_statistics(const std::string& hyp, std::vector<std::string> refs,
                                   const std::string& tokenizer, bool lowercase, int max_order) {
-  std::erase(refs, std::string());
   if (refs.empty()) refs.emplace_back();
   ngram_counts ref_max;
   std::vector<std::size_t> ref_lens;
@@ -386,11 +385,10 @@ inline double chrf_score100(const chrf_stats& st, double beta, bool eps_smoothin
   return 100 * ((1 + factor) * ap * ar / (factor * ap + ar));
 }
 
-// Best reference by F-score (first on ties), as sacrebleu; empty references skipped.
+// Best reference by F-score (first on ties), as sacrebleu; empty references kept (sacrebleu 2.6).
 inline chrf_stats chrf_best(const std::string& hyp, std::vector<std::string> refs, int char_order,
                             int word_order, double beta, bool whitespace, bool lowercase,
                             bool eps_smoothing) {
-  std::erase(refs, std::string());
   if (refs.empty()) refs.emplace_back();
   chrf_stats best;
   double best_f = -1;

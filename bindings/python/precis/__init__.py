@@ -254,6 +254,18 @@ from . import stats  # noqa: E402
 from .stats import compare_systems, meta_evaluate  # noqa: E402
 
 __all__ += ["stats", "meta_evaluate", "compare_systems"]
+from .report import report  # noqa: E402
+
+__all__ += ["report"]
+from .evaluate import Evaluation, evaluate  # noqa: E402
+
+__all__ += ["Evaluation", "evaluate"]
+from .gate import MetricSet, Verdict, assert_passes, check, load_metric_set  # noqa: E402
+
+__all__ += ["MetricSet", "Verdict", "assert_passes", "check", "load_metric_set"]
+from .tracking import log_to_mlflow  # noqa: E402  (imports mlflow only when called)
+
+__all__ += ["log_to_mlflow"]
 # The C++ BERT sentence encoder and cross-encoder (docs/encoder.md).
 from . import encoder  # noqa: E402
 from .encoder import BertCrossEncoder, BertEncoder, find_model, load_encoder  # noqa: E402,F401

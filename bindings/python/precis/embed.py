@@ -170,6 +170,7 @@ def embedding_score(summaries: Sequence[str], sources: Sequence[Union[str, Seque
     for k, name in enumerate(_EMBEDDING_COLUMNS):
         table[name] = values[:, k]
     table["error"] = errors
-    table.corpus = {name: float(np.nanmean(values[:, k])) if len(errors) else float("nan")
+    table.corpus = {name: float(np.nanmean(values[:, k]))
+                    if np.isfinite(values[:, k]).any() else float("nan")
                     for k, name in enumerate(_EMBEDDING_COLUMNS)}
     return table

@@ -64,9 +64,13 @@ class memory_cache final : public embedding_cache {
 /// little-endian float32 blobs; WAL journal. One connection, serialized by a mutex.
 class sqlite_cache final : public embedding_cache {
  public:
-  /// Opens or creates `path` (":memory:" for a private in-memory database).
-  /// @throws precis::error `[precis.io_error] sqlite cache '<path>': <sqlite message>`.
-  explicit sqlite_cache(const std::string& path);
+  /// Opens or creates `path` (":memory:" for a private in-memory database). A write that finds
+  /// the database locked by another connection waits up to `busy_timeout_ms`, then fails.
+  /// @throws precis::error `[precis.io_error] sqlite cache '<path>': <what>: <SQLite's message>`
+  ///   (e.g. `write failed: database is locked`); `get` throws `[precis.io_error] sqlite cache
+  ///   '<path>': corrupt entry (encoder '<id>', hash <lo>:<hi>): <what>` for an entry whose
+  ///   dimension does not match its blob or whose values are not finite.
+  explicit sqlite_cache(const std::string& path, int busy_timeout_ms = 10000);
   ~sqlite_cache() override;
   sqlite_cache(const sqlite_cache&) = delete;
   sqlite_cache& operator=(const sqlite_cache&) = delete;

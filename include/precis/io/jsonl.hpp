@@ -13,6 +13,12 @@
 
 namespace precis::io {
 
+/// Deepest nesting of a structured summary (a JSON object or array in the summary field) that
+/// `read_jsonl` accepts; a deeper one is that line's error
+/// (`[precis.parse_error] line N: field 'summary' is nested deeper than 512 levels`), never a
+/// stack overflow. Other fields are never serialized, so their depth does not matter.
+inline constexpr std::size_t jsonl_max_depth = 512;
+
 /// Which JSON fields hold what. Fields may be nested with '.' ("meta.id").
 struct jsonl_fields {
   std::string id = "id";                  ///< optional; a string or a number
@@ -41,7 +47,8 @@ struct jsonl_records {
 jsonl_records read_jsonl(std::istream& in, const jsonl_fields& fields = {});
 
 /// Reads records from the file at `path`.
-/// @throws precis::error `[precis.io_error]` when the file cannot be opened.
+/// @throws precis::error `[precis.io_error]` when the file cannot be opened, is a directory, or a
+///   read fails part way.
 jsonl_records read_jsonl_file(const std::string& path, const jsonl_fields& fields = {});
 
 }  // namespace precis::io

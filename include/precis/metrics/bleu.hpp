@@ -93,9 +93,9 @@ struct bleu_result {
 [[nodiscard]] bleu_result bleu_from_statistics(const bleu_statistics& statistics,
                                                const bleu_options& options, bool effective_order);
 
-/// Sentence BLEU of `summary` against `references` (sacrebleu `sentence_score`). Empty reference
-/// strings are skipped as sacrebleu does; when every reference is empty the summary is scored
-/// against one empty reference (score 0), where sacrebleu raises.
+/// Sentence BLEU of `summary` against `references` (sacrebleu `sentence_score`). An empty
+/// reference string is a reference of length 0, as in sacrebleu 2.6: it counts in `nrefs` and in
+/// the choice of the closest reference length.
 /// @throws precis::error `[precis.invalid_argument]` for no references or invalid options,
 ///         `[precis.invalid_utf8]` naming "summary" or "reference i" (0-based).
 [[nodiscard]] bleu_result bleu(std::string_view summary,
@@ -132,7 +132,7 @@ class bleu_scorer {
   [[nodiscard]] std::vector<bleu_result> score_batch(std::span<const std::string_view> summaries,
                                                      unsigned threads = 1) const;
 
-  /// Non-empty references used (sacrebleu's `nrefs`).
+  /// References given, empty ones included (sacrebleu's `nrefs`).
   [[nodiscard]] std::size_t reference_count() const noexcept;
   [[nodiscard]] const bleu_options& options() const noexcept { return options_; }
 

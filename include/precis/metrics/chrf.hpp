@@ -83,8 +83,9 @@ struct chrf_result {
                                                const chrf_options& options = {});
 
 /// Sentence chrF of `summary` against `references`: the reference with the highest F-score wins
-/// (the first on ties), as in sacrebleu. Empty reference strings are skipped as sacrebleu does;
-/// when all are empty the summary is scored against one empty reference (score 0).
+/// (the first on ties), as in sacrebleu. An empty reference string scores 0 and is kept, as in
+/// sacrebleu 2.6, so it is the best reference when it comes first and no other scores above 0
+/// (which matters for corpus statistics).
 /// @throws precis::error `[precis.invalid_argument]` for no references or invalid options,
 ///         `[precis.invalid_utf8]` naming "summary" or "reference i" (0-based).
 [[nodiscard]] chrf_result chrf(std::string_view summary,
@@ -116,7 +117,7 @@ class chrf_scorer {
   [[nodiscard]] std::vector<chrf_result> score_batch(std::span<const std::string_view> summaries,
                                                      unsigned threads = 1) const;
 
-  /// Non-empty references used (sacrebleu's `nrefs`).
+  /// References given, empty ones included (sacrebleu's `nrefs`).
   [[nodiscard]] std::size_t reference_count() const noexcept;
   [[nodiscard]] const chrf_options& options() const noexcept { return options_; }
 

@@ -201,7 +201,9 @@ struct citation_result {
 /// every member is `const` and thread-safe (when the encoder / support function are).
 class citation_scorer {
  public:
-  /// @throws precis::error `[precis.invalid_argument]` for a duplicate or empty source id, a bad
+  /// A source with an empty id gets its 1-based position ("1", "2", ...) as its id, as
+  /// `source_doc::id` documents; an id that then repeats another is a duplicate.
+  /// @throws precis::error `[precis.invalid_argument]` for a duplicate source id, a bad
   ///   pattern, a threshold outside [0, 1], a missing encoder / support function for the chosen
   ///   judge; `[precis.invalid_utf8] source 'id': ...`.
   explicit citation_scorer(std::span<const source_doc> sources,

@@ -103,6 +103,11 @@ namespace detail {
 struct kendall_counts {
   double total = 0, x_ties = 0, y_ties = 0, joint_ties = 0, discordant = 0;
   std::size_t x_classes = 0, y_classes = 0;
+
+  /// C - D, from total = C + D + (x ties - joint) + (y ties - joint) + joint.
+  [[nodiscard]] double concordant_minus_discordant() const {
+    return total - x_ties - y_ties + joint_ties - 2 * discordant;
+  }
 };
 
 inline double tie_pairs(std::span<const double> sorted) {
@@ -175,9 +180,7 @@ inline double kendall_tau_b(std::span<const double> x, std::span<const double> y
   detail::check_pair(x, y);
   if (x.size() < 2 || detail::constant(x) || detail::constant(y)) return nan;
   const auto c = detail::count_pairs(x, y);
-  const double concordant_minus_discordant =
-      c.total - c.x_ties - c.y_ties + c.joint_ties - 2 * c.discordant;
-  const double tau = concordant_minus_discordant / std::sqrt(c.total - c.x_ties) /
+  const double tau = c.concordant_minus_discordant() / std::sqrt(c.total - c.x_ties) /
                      std::sqrt(c.total - c.y_ties);
   return std::clamp(tau, -1.0, 1.0);
 }
@@ -188,11 +191,9 @@ inline double kendall_tau_c(std::span<const double> x, std::span<const double> y
   detail::check_pair(x, y);
   if (x.size() < 2 || detail::constant(x) || detail::constant(y)) return nan;
   const auto c = detail::count_pairs(x, y);
-  const double concordant_minus_discordant =
-      c.total - c.x_ties - c.y_ties + c.joint_ties - 2 * c.discordant;
   const double n = static_cast<double>(x.size());
   const double m = static_cast<double>(std::min(c.x_classes, c.y_classes));
-  const double tau = 2 * concordant_minus_discordant / (n * n * (m - 1) / m);
+  const double tau = 2 * c.concordant_minus_discordant() / (n * n * (m - 1) / m);
   return std::clamp(tau, -1.0, 1.0);
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 /// @file porter.hpp
-/// The Porter stemmer exactly as NLTK 3.8 `PorterStemmer()` runs it in its default
+/// The Porter stemmer exactly as NLTK 3.10 `PorterStemmer()` runs it in its default
 /// `NLTK_EXTENSIONS` mode with `to_lowercase=True`, which is what Google's `rouge_score` uses for
 /// `use_stemmer=True`. See docs/text/stemming.md.
 
@@ -9,14 +9,15 @@
 
 namespace precis::text {
 
-/// NLTK-identical Porter stem of `word` (NLTK 3.8 `PorterStemmer().stem(word)`).
+/// NLTK-identical Porter stem of `word` (NLTK 3.10 `PorterStemmer().stem(word)`).
 ///
 /// @param word one word in UTF-8. Lowercase ASCII is the input rouge_score produces and the case
 ///   the parity fixture pins; everything else is handled as NLTK does for the same Python `str`:
 ///   - the word is lowercased first (ASCII in place; other letters with Unicode full case mapping,
 ///     as Python's `str.lower()`, so `"ÉTUDES"` gives `"étude"`);
 ///   - the irregular-forms pool (`skies` -> `sky`, `dying` -> `die`, `news` -> `news`, ...) is
-///     looked up with the word *as given*, so `"News"` is stemmed normally to `"new"`, as in NLTK;
+///     looked up with the lowercased word, so `"News"` gives `"news"` as in NLTK 3.10 (NLTK 3.8
+///     looked up the word as given and gave `"new"`; nltk/nltk#3567);
 ///   - words of at most 2 code points are returned lowercased and otherwise unchanged;
 ///   - the rules run on code points: only `a e i o u` (and `y` after a consonant) are vowels,
 ///     digits and every other character are consonants.

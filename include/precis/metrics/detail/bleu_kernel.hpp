@@ -34,7 +34,7 @@ struct bleu_reference_index {
   int max_order = 4;
   int sym_bits = 1;
   bool packed = true;
-  std::size_t nrefs = 0;                 // non-empty references
+  std::size_t nrefs = 0;                 // references, empty ones included
   std::vector<token_list> owned_tokens;  // a scorer's reference tokens (`vocab` points into them)
 
   bleu_reference_index() = default;

@@ -77,7 +77,14 @@ struct chrf_units {
 /// when char_order * bit_width(A) <= 61 a whole n-gram is packed into one exact 64-bit key (order
 /// in the top 3 bits), so the lookups of one summary position do not wait on each other. Larger
 /// alphabets (long CJK references) fall back to the (prefix id, code point) chain.
+///
+/// In the packed case the two lowest orders, which every summary position looks up, need no hash
+/// table: a character's n-gram id is its symbol, and with a small alphabet (W = A + 1, W * W <=
+/// `direct_bigram_cells`, as in most texts of one alphabetic script) a bigram's id is the cell
+/// W + s1 * W + s2 of a dense array. Orders 3 and up go through the table.
 struct chrf_reference_index {
+  static constexpr std::uint32_t direct_bigram_cells = 4096;
+
   ngram_table chars;     // character n-gram keys -> n-gram id
   ngram_table words;     // (word n-1 gram id, word symbol) -> word n-gram id
   ngram_table alphabet;  // (0, non-ASCII code point) -> character symbol
@@ -87,8 +94,10 @@ struct chrf_reference_index {
   std::array<std::uint64_t, chrf_max_char_order> char_totals{};
   std::array<std::uint64_t, chrf_max_word_order> word_totals{};
   std::uint32_t next_id = 0;
+  std::uint32_t width = 0;  // W: character symbols are 1..W-1 (packed case)
   int sym_bits = 0;
   bool packed = true;
+  bool direct_bigrams = false;
 
   static constexpr std::uint64_t order_tag(std::size_t n_minus_1) noexcept {
     return static_cast<std::uint64_t>(n_minus_1) << 61;
@@ -100,17 +109,18 @@ struct chrf_reference_index {
     return s == no_id ? 0 : s;
   }
 
+  [[nodiscard]] std::uint32_t bigram_cell(std::uint32_t s1, std::uint32_t s2) const noexcept {
+    return width + s1 * width + s2;
+  }
+
   void build(const chrf_units& u, const chrf_options& o, std::vector<std::uint32_t>& syms) {
     const auto corder = static_cast<std::size_t>(o.char_order);
     const auto worder = static_cast<std::size_t>(o.word_order);
     const std::size_t nc = u.chars.size(), nw = u.words.size();
-    chars.reset(nc * corder);
     words.reset(nw * worder);
     vocab.reset(nw);
     alphabet.reset(16);
     ascii_sym.fill(0);
-    next_id = 0;
-    count.assign(nc * corder + nw * worder + 1, 0);
 
     // Dense character symbols.
     std::uint32_t alpha_next = 1;
@@ -127,12 +137,27 @@ struct chrf_reference_index {
     sym_bits = 1;
     while ((std::uint64_t{1} << sym_bits) <= alpha_next - 1) ++sym_bits;
     packed = corder * static_cast<std::size_t>(sym_bits) <= 61;
+    width = alpha_next;
+    direct_bigrams = packed && corder >= 2 && width * width <= direct_bigram_cells;
+    // Ids below `next_id` are the direct ones (symbols, then bigram cells); the table's follow.
+    next_id = packed ? width + (direct_bigrams ? width * width : 0) : 0;
+    const std::size_t direct_orders = packed ? (direct_bigrams ? 2 : 1) : 0;
+    const std::size_t hashed_orders = corder > direct_orders ? corder - direct_orders : 0;
+    chars.reset(nc * hashed_orders);
+    count.assign(next_id + nc * corder + nw * worder + 1, 0);
 
-    for (std::size_t i = 0; i < nc; ++i) {
+    for (std::size_t i = 0; i < nc && corder > 0; ++i) {
       const std::size_t last = std::min(nc, i + corder);
       if (packed) {
-        std::uint64_t key = 0;
-        for (std::size_t j = i; j < last; ++j) {
+        ++count[syms[i]];
+        std::size_t j = i + 1;
+        std::uint64_t key = syms[i];
+        if (direct_bigrams && j < last) {
+          ++count[bigram_cell(syms[i], syms[j])];
+          key = (key << sym_bits) | syms[j];
+          ++j;
+        }
+        for (; j < last; ++j) {
           key = (key << sym_bits) | syms[j];
           ++count[chars.insert_key(key | order_tag(j - i), next_id)];
         }
@@ -175,11 +200,23 @@ struct chrf_reference_index {
     if (packed) {
       syms.resize(nc);
       for (std::size_t i = 0; i < nc; ++i) syms[i] = symbol_of(h.chars[i]);
-      for (std::size_t i = 0; i < nc; ++i) {
-        std::uint64_t key = 0;
+      for (std::size_t i = 0; i < nc && corder > 0; ++i) {
+        const std::uint32_t s0 = syms[i];
+        if (s0 == 0) continue;  // not a character of the reference
+        if (counts.increment(s0) <= count[s0]) ++out.chars[0].matches;
         const std::size_t last = std::min(nc, i + corder);
-        for (std::size_t j = i; j < last; ++j) {
-          if (syms[j] == 0) break;  // not a character of the reference
+        std::size_t j = i + 1;
+        std::uint64_t key = s0;
+        if (direct_bigrams && j < last) {
+          if (syms[j] == 0) continue;
+          const std::uint32_t id = bigram_cell(s0, syms[j]);
+          if (count[id] == 0) continue;  // not a bigram of the reference
+          if (counts.increment(id) <= count[id]) ++out.chars[1].matches;
+          key = (key << sym_bits) | syms[j];
+          ++j;
+        }
+        for (; j < last; ++j) {
+          if (syms[j] == 0) break;
           key = (key << sym_bits) | syms[j];
           const std::uint32_t id = chars.find_key(key | order_tag(j - i));
           if (id == no_id) break;  // every prefix of a reference n-gram is one too
@@ -267,12 +304,13 @@ inline double chrf_f_score100(const chrf_statistics& st, const chrf_options& o,
   return 0.0;
 }
 
-/// The non-empty references of one summary, each indexed, with their positions in the input.
+/// The references of one summary (empty ones included, as sacrebleu 2.6), each indexed, with
+/// their positions in the input.
 struct chrf_reference_set {
   std::vector<chrf_reference_index> refs;
   std::vector<std::size_t> positions;
   std::size_t used = 0;   // refs[0..used) are live (the vector is reused)
-  std::size_t nrefs = 0;  // non-empty references
+  std::size_t nrefs = 0;  // references, empty ones included (sacrebleu nrefs)
 };
 
 }  // namespace precis::metrics::detail
