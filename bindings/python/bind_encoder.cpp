@@ -14,6 +14,7 @@
 #include "precis/embed/bert.hpp"
 #include "precis/embed/encoder.hpp"
 #include "precis/embed/wordpiece.hpp"
+#include "precis/error.hpp"
 
 namespace py = pybind11;
 namespace pe = precis::embed;
@@ -98,8 +99,16 @@ void bind_encoder(py::module_& m) {
 
   py::class_<pe::bert_encoder, pe::encoder, std::shared_ptr<pe::bert_encoder>>(m, "BertEncoder")
       .def(py::init([](const std::string& folder, std::size_t max_seq_length, unsigned threads,
-                       std::size_t batch_tokens, const std::string& name) {
+                       std::size_t batch_tokens, const std::string& name,
+                       const std::string& long_texts) {
              pe::bert_encoder_options o;
+             if (long_texts == "chunk") {
+               o.long_texts = pe::long_text_mode::chunk;
+             } else if (long_texts != "truncate") {
+               throw precis::error("invalid_argument",
+                                   "long_texts must be 'truncate' or 'chunk', not '" +
+                                       long_texts + "'");
+             }
              o.max_seq_length = max_seq_length;
              o.threads = threads;
              o.batch_tokens = batch_tokens;
@@ -108,7 +117,8 @@ void bind_encoder(py::module_& m) {
              return std::make_shared<pe::bert_encoder>(folder, o);
            }),
            py::arg("folder"), py::arg("max_seq_length") = 0, py::arg("threads") = 1,
-           py::arg("batch_tokens") = 4096, py::arg("name") = "")
+           py::arg("batch_tokens") = 4096, py::arg("name") = "",
+           py::arg("long_texts") = "truncate")
       .def(
           "encode",
           [](const pe::bert_encoder& e, const py::object& texts, py::object threads) {
@@ -148,6 +158,12 @@ void bind_encoder(py::module_& m) {
                                    e.shared_tokenizer());
                              })
       .def_property_readonly("name", &pe::bert_encoder::name)
+      .def_property_readonly("long_texts",
+                             [](const pe::bert_encoder& e) {
+                               return e.options().long_texts == pe::long_text_mode::chunk
+                                          ? "chunk"
+                                          : "truncate";
+                             })
       .def_property_readonly("max_seq_length", &pe::bert_encoder::max_seq_length)
       .def_property_readonly("normalize", &pe::bert_encoder::normalize)
       .def_property_readonly("pooling",

@@ -529,6 +529,52 @@ bert_encoder::bert_encoder(const std::string& folder, bert_encoder_options optio
   if (options_.batch_tokens == 0) raise("invalid_argument", "bert encoder: batch_tokens must be >= 1");
   name_ = options_.name.empty() ? default_name(folder) : options_.name;
   id_ = encoder_id(*model_, name_, pooling_, normalize_, max_seq_length_);
+  if (options_.long_texts == long_text_mode::chunk) id_ += "/long=chunk";
+}
+
+std::string bert_encoder::token_id() const { return id_ + "/tokens=last-layer"; }
+
+std::vector<std::int32_t> bert_encoder::pieces(std::string_view text) const {
+  if (lowercase_input_) return tokenizer_->piece_ids(lower_text(text));
+  return tokenizer_->piece_ids(text);
+}
+
+row_matrix bert_encoder::embed_pieces(std::span<const std::vector<std::int32_t>> sequences) const {
+  const std::size_t n = sequences.size();
+  std::vector<std::size_t> lengths(n);
+  std::vector<std::size_t> first_row(n + 1, 0);
+  for (std::size_t s = 0; s < n; ++s) {
+    if (sequences[s].size() > max_pieces()) {
+      raise("invalid_argument", "bert encoder: sequence " + std::to_string(s) + " has " +
+                                    std::to_string(sequences[s].size()) + " pieces, more than " +
+                                    std::to_string(max_pieces()));
+    }
+    lengths[s] = sequences[s].size() + 2;
+    first_row[s + 1] = first_row[s] + sequences[s].size();
+  }
+  row_matrix out(static_cast<Eigen::Index>(first_row[n]),
+                 static_cast<Eigen::Index>(model_->hidden_size()));
+  if (first_row[n] == 0) return out;
+  const auto batches = length_buckets(lengths, options_.batch_tokens);
+  precis::detail::parallel_for(batches.size(), options_.threads, [&](std::size_t b) {
+    const auto& batch = batches[b];
+    std::vector<std::int32_t> flat;
+    std::vector<std::size_t> offsets{0};
+    for (const auto s : batch) {
+      flat.push_back(tokenizer_->cls_id());
+      flat.insert(flat.end(), sequences[s].begin(), sequences[s].end());
+      flat.push_back(tokenizer_->sep_id());
+      offsets.push_back(flat.size());
+    }
+    const std::vector<std::int32_t> types(flat.size(), 0);
+    const row_matrix hidden = model_->forward(flat, types, offsets);
+    for (std::size_t k = 0; k < batch.size(); ++k) {
+      const auto len = static_cast<Eigen::Index>(sequences[batch[k]].size());
+      out.middleRows(static_cast<Eigen::Index>(first_row[batch[k]]), len) =
+          hidden.middleRows(static_cast<Eigen::Index>(offsets[k]) + 1, len);
+    }
+  }, 1);
+  return out;
 }
 
 std::string bert_encoder::id() const { return id_; }
@@ -551,36 +597,81 @@ row_matrix bert_encoder::encode(std::span<const std::string_view> texts) const {
 
 row_matrix bert_encoder::encode(std::span<const std::string_view> texts, unsigned threads) const {
   const std::size_t n = texts.size();
-  row_matrix out(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(dimension()));
+  const auto dim = static_cast<Eigen::Index>(dimension());
+  row_matrix out(static_cast<Eigen::Index>(n), dim);
   if (n == 0) return out;
-  std::vector<std::vector<std::int32_t>> ids(n);
+  const bool chunk = options_.long_texts == long_text_mode::chunk;
+  // The sequences to run ([CLS] pieces [SEP]): one per text, truncated; or, chunking, one per
+  // window of max_pieces() pieces.
+  std::vector<std::vector<std::vector<std::int32_t>>> windows(n);
   precis::detail::parallel_for(n, threads, [&](std::size_t i) {
     try {
-      ids[i] = token_ids(texts[i]);
+      if (!chunk) {
+        windows[i].push_back(token_ids(texts[i]));
+        return;
+      }
+      const auto p = pieces(texts[i]);
+      std::size_t b = 0;
+      do {
+        const std::size_t e = std::min(b + max_pieces(), p.size());
+        auto& seq = windows[i].emplace_back();
+        seq.reserve(e - b + 2);
+        seq.push_back(tokenizer_->cls_id());
+        seq.insert(seq.end(), p.begin() + static_cast<std::ptrdiff_t>(b),
+                   p.begin() + static_cast<std::ptrdiff_t>(e));
+        seq.push_back(tokenizer_->sep_id());
+        b = e;
+      } while (b < p.size());
     } catch (const error& e) {
       raise_with_context(e, "text " + std::to_string(i));
     }
   }, 64);
-  std::vector<std::size_t> lengths(n);
-  for (std::size_t i = 0; i < n; ++i) lengths[i] = ids[i].size();
+  std::vector<const std::vector<std::int32_t>*> seqs;
+  std::vector<std::size_t> first_seq(n + 1, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (const auto& w : windows[i]) seqs.push_back(&w);
+    first_seq[i + 1] = seqs.size();
+  }
+  // Pooled vector per sequence (straight into `out` when every text is one sequence).
+  row_matrix pooled_windows;
+  const bool one_each = seqs.size() == n;
+  if (!one_each) pooled_windows.resize(static_cast<Eigen::Index>(seqs.size()), dim);
+  row_matrix& pooled = one_each ? out : pooled_windows;
+  std::vector<std::size_t> lengths(seqs.size());
+  for (std::size_t s = 0; s < seqs.size(); ++s) lengths[s] = seqs[s]->size();
   const auto batches = length_buckets(lengths, options_.batch_tokens);
   precis::detail::parallel_for(batches.size(), threads, [&](std::size_t b) {
     const auto& batch = batches[b];
     std::vector<std::int32_t> flat, types;
     std::vector<std::size_t> offsets{0};
-    for (const auto i : batch) {
-      flat.insert(flat.end(), ids[i].begin(), ids[i].end());
+    for (const auto s : batch) {
+      flat.insert(flat.end(), seqs[s]->begin(), seqs[s]->end());
       offsets.push_back(flat.size());
     }
     types.assign(flat.size(), 0);
     const row_matrix hidden = model_->forward(flat, types, offsets);
     for (std::size_t k = 0; k < batch.size(); ++k) {
-      float* row = out.row(static_cast<Eigen::Index>(batch[k])).data();
       pool(hidden, static_cast<Eigen::Index>(offsets[k]),
-           static_cast<Eigen::Index>(offsets[k + 1] - offsets[k]), pooling_, row);
-      if (normalize_) l2_normalize(row, dimension());
+           static_cast<Eigen::Index>(offsets[k + 1] - offsets[k]), pooling_,
+           pooled.row(static_cast<Eigen::Index>(batch[k])).data());
     }
   }, 1);
+  for (std::size_t i = 0; i < n; ++i) {
+    float* row = out.row(static_cast<Eigen::Index>(i)).data();
+    if (!one_each) {
+      // Windows averaged with their lengths as weights (for mean pooling: the mean over all
+      // tokens of all windows).
+      Eigen::Matrix<double, 1, Eigen::Dynamic> sum = Eigen::Matrix<double, 1, Eigen::Dynamic>::Zero(dim);
+      double total = 0.0;
+      for (std::size_t s = first_seq[i]; s < first_seq[i + 1]; ++s) {
+        const auto w = static_cast<double>(lengths[s]);
+        sum += w * pooled.row(static_cast<Eigen::Index>(s)).cast<double>();
+        total += w;
+      }
+      out.row(static_cast<Eigen::Index>(i)) = (sum / total).cast<float>();
+    }
+    if (normalize_) l2_normalize(row, dimension());
+  }
   return out;
 }
 

