@@ -12,6 +12,8 @@
 #include <map>
 #include <random>
 
+#include "precis/embed/cache.hpp"
+#include "precis/metrics/embedding.hpp"
 #include "precis/embed/safetensors.hpp"
 #include "precis/error.hpp"
 
@@ -361,4 +363,97 @@ TEST(Bert, ErrorsNameFileAndField) {
   } catch (const precis::error& e) {
     EXPECT_EQ(e.code(), "io_error");
   }
+}
+
+TEST(Bert, TokenVectorsAreLastLayerStatesWithoutSpecials) {
+  const auto t = random_weights(11);
+  const auto dir = write_model("tokens", t, "mean");
+  const pe::bert_encoder enc(dir.string());
+  const pe::encoder& as_encoder = enc;
+  ASSERT_NE(as_encoder.tokens(), nullptr);
+  const auto& tok = *as_encoder.tokens();
+  EXPECT_EQ(tok.max_pieces(), 8U);
+  EXPECT_EQ(tok.token_dimension(), 8U);
+  EXPECT_EQ(tok.token_id(), enc.id() + "/tokens=last-layer");
+  EXPECT_EQ(tok.pieces("Hello cats!"), (std::vector<std::int32_t>{5, 8, 9, 10}));
+  const std::vector<std::vector<std::int32_t>> seqs = {{5, 6}, {}, {7, 8, 9, 10, 11, 5, 6, 7}};
+  const auto out = tok.embed_pieces(seqs);
+  ASSERT_EQ(out.rows(), 10);
+  Eigen::Index row = 0;
+  double worst = 0;
+  for (const auto& s : seqs) {
+    std::vector<std::int32_t> ids{2};
+    ids.insert(ids.end(), s.begin(), s.end());
+    ids.push_back(3);
+    const auto ref = reference_forward(t, ids);
+    for (std::size_t p = 0; p < s.size(); ++p, ++row) {
+      for (int j = 0; j < H; ++j) {
+        worst = std::max(worst, std::abs(ref[p + 1][static_cast<std::size_t>(j)] - out(row, j)));
+      }
+    }
+  }
+  EXPECT_LT(worst, 2e-5);
+  const std::vector<std::vector<std::int32_t>> too_long = {std::vector<std::int32_t>(9, 5)};
+  EXPECT_THROW((void)tok.embed_pieces(too_long), precis::error);
+  // a cache in front keeps the token vectors reachable
+  const pe::cached_encoder cached(std::make_shared<pe::bert_encoder>(dir.string()),
+                                  std::make_shared<pe::memory_cache>());
+  EXPECT_NE(cached.tokens(), nullptr);
+  EXPECT_EQ(pe::hashed_encoder().tokens(), nullptr);
+}
+
+TEST(Bert, ChunkedLongTextsAreLengthWeightedWindowMeans) {
+  const auto t = random_weights(13);
+  const auto dir = write_model("chunk", t, "mean");
+  pe::bert_encoder_options o;
+  o.long_texts = pe::long_text_mode::chunk;
+  const pe::bert_encoder chunked(dir.string(), o);
+  const pe::bert_encoder truncated(dir.string());
+  EXPECT_EQ(chunked.id(), truncated.id() + "/long=chunk");
+  // 12 pieces: windows of 8 and 4 (sequences of 10 and 6 with [CLS] and [SEP])
+  const std::string text = "hello world the cats, hello world the cats,";
+  const auto pieces = chunked.pieces(text);
+  ASSERT_EQ(pieces.size(), 12U);
+  Eigen::RowVectorXd expected = Eigen::RowVectorXd::Zero(H);
+  for (const auto& [b, e] : {std::pair<std::size_t, std::size_t>{0, 8}, {8, 12}}) {
+    std::vector<std::int32_t> ids{2};
+    ids.insert(ids.end(), pieces.begin() + static_cast<std::ptrdiff_t>(b),
+               pieces.begin() + static_cast<std::ptrdiff_t>(e));
+    ids.push_back(3);
+    const auto ref = reference_forward(t, ids);
+    Eigen::RowVectorXd mean = Eigen::RowVectorXd::Zero(H);
+    for (const auto& r : ref) {
+      for (int j = 0; j < H; ++j) mean(j) += r[static_cast<std::size_t>(j)];
+    }
+    expected += mean;  // weight = length: sum of the window's rows
+  }
+  expected.normalize();
+  const std::vector<std::string_view> texts = {text, "hello world"};
+  const auto got = chunked.encode(texts);
+  EXPECT_LT((got.row(0).cast<double>() - expected).cwiseAbs().maxCoeff(), 2e-5);
+  // within the limit both modes give the same vector
+  EXPECT_LT((got.row(1) - truncated.encode(texts).row(1)).cwiseAbs().maxCoeff(), 1e-6F);
+}
+
+TEST(Bert, EmbeddingScorerMatchesContextualPieces) {
+  const auto t = random_weights(17);
+  const auto dir = write_model("scorer", t, "mean");
+  const auto enc = std::make_shared<pe::bert_encoder>(dir.string());
+  const std::vector<std::string> source = {"Hello world. The cats!"};
+  precis::metrics::embedding_options o;
+  o.idf = false;
+  const precis::metrics::embedding_scorer scorer(enc, source, o);
+  EXPECT_NEAR(scorer.score(source[0]).bertscore.f1, 1.0, 1e-6);
+  // the two source sentences are packed into one sequence (7 pieces <= 8); the summary alone
+  const std::vector<std::vector<std::int32_t>> src = {{5, 6, 1, 7, 8, 9, 10}};  // "." is [UNK]
+  const std::vector<std::vector<std::int32_t>> sum = {{7, 8, 9}};
+  ASSERT_EQ(enc->pieces("Hello world. The cats!"), src[0]);
+  const auto want = precis::metrics::bertscore(enc->embed_pieces(sum), enc->embed_pieces(src));
+  const auto got = scorer.score("the cats").bertscore;
+  EXPECT_NEAR(got.precision, want.precision, 1e-6);
+  EXPECT_NEAR(got.recall, want.recall, 1e-6);
+  // word-level matching when asked
+  o.contextual_tokens = false;
+  const precis::metrics::embedding_scorer words(enc, source, o);
+  EXPECT_GT(std::abs(words.score("the cats").bertscore.recall - got.recall), 1e-4);
 }
