@@ -27,6 +27,10 @@ export CCACHE_BASEDIR="$ROOT"
 PACKAGES=(g++ ninja-build libicu-dev libboost-locale-dev libeigen3-dev nlohmann-json3-dev
   libstemmer-dev libsqlite3-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev ccache
   chromium)  # chromium: the report test renders the HTML report headless
+# PyTorch, the BERT encoder's test reference (tests/python/test_encoder*.py), goes in first and
+# alone, pinned: left to the resolver as sentence-transformers' dependency, pip takes a CUDA build
+# of several GB. (pyproject.toml's test extra pins the same version.)
+TORCH="torch==2.13.0"
 # Build tools in the venv (pip's CMake and ninja; pybind11 >= 2.12 for NumPy 2).
 BUILD_TOOLS=("cmake>=3.20,<5" "ninja>=1.10" "pybind11>=2.12,<4" "scikit-build-core>=0.10,<2")
 
@@ -65,6 +69,7 @@ PYEOF
   fi
   local stamp="$VENV/.precis-$(printf '%s\n' "${want[@]}" | sha1sum | cut -c1-12)"
   if [ ! -e "$stamp" ]; then
+    [ "${1:-}" != test ] || "$VENV/bin/python" -m pip install -q --disable-pip-version-check "$TORCH"
     "$VENV/bin/python" -m pip install -q --disable-pip-version-check "${want[@]}"
     touch "$stamp"
   fi
@@ -157,6 +162,7 @@ case "${1:-}" in
     # ... and again against the repaired wheel installed in a fresh venv, outside the tree.
     INSTALLED=$(mktemp -d)
     "$PY" -m venv "$INSTALLED/venv"
+    "$INSTALLED/venv/bin/python" -m pip install -q --disable-pip-version-check "$TORCH"
     "$INSTALLED/venv/bin/python" -m pip install -q --disable-pip-version-check "$WHEEL[test]"
     judge_model "$INSTALLED/venv/bin/python"
     (cd "$INSTALLED" && PRECIS_CLI="$BUILD/src/cli/precis" PRECIS_EXPECT_INSTALLED="$INSTALLED/venv" \

@@ -266,3 +266,7 @@ __all__ += ["MetricSet", "Verdict", "assert_passes", "check", "load_metric_set"]
 from .tracking import log_to_mlflow  # noqa: E402  (imports mlflow only when called)
 
 __all__ += ["log_to_mlflow"]
+# The C++ BERT sentence encoder and cross-encoder (docs/encoder.md).
+from . import encoder  # noqa: E402
+from .encoder import BertCrossEncoder, BertEncoder, find_model, load_encoder  # noqa: E402,F401
+__all__ += ["encoder", "BertEncoder", "BertCrossEncoder", "find_model", "load_encoder"]

@@ -64,3 +64,8 @@ from .embed import *
 from .grounded import *
 from .structured import *
 from .citations import *
+from . import encoder as encoder
+from .encoder import BertCrossEncoder as BertCrossEncoder
+from .encoder import BertEncoder as BertEncoder
+from .encoder import find_model as find_model
+from .encoder import load_encoder as load_encoder
