@@ -278,7 +278,7 @@ class output_sink {
       mode = static_cast<mode_t>(0666 & ~mask);
     }
     fd_ = ::open(partial_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-    if (fd_ < 0) write_failed(partial_, errno);
+    if (fd_ < 0) write_failed(path, errno);
     owned_ = true;
     if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
       precis::raise("io_error", "cannot write '" + partial_ +

@@ -328,41 +328,38 @@ jsonl_line_reader::jsonl_line_reader(std::istream& in, std::size_t max_line_byte
       hash_(start_hash),
       buffer_(std::size_t{1} << 20) {}
 
-bool jsonl_line_reader::fill() {
-  if (eof_) return false;
-  begin_ = 0;
-  in_.read(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
-  end_ = static_cast<std::size_t>(in_.gcount());
-  if (in_.bad()) raise("io_error", "read error");
-  if (end_ < buffer_.size()) eof_ = true;
-  return end_ > 0;
-}
-
 bool jsonl_line_reader::next(jsonl_raw_line& out) {
+  // istream::getline returns as soon as a newline arrives (a pipe, a FIFO: each line is read
+  // when it is written, not when a block is full) and stops at the buffer's size, so that a
+  // line longer than the limit is dropped piece by piece.
   for (;;) {
     out.text.clear();
     out.length = 0;
     out.too_long = false;
     bool newline = false;
     bool any = false;
-    while (!newline) {
-      if (begin_ == end_ && !fill()) break;
-      any = true;
-      const char* start = buffer_.data() + begin_;
-      const auto* nl = static_cast<const char*>(std::memchr(start, '\n', end_ - begin_));
-      const std::size_t n = nl != nullptr ? static_cast<std::size_t>(nl - start) : end_ - begin_;
+    for (;;) {
+      in_.getline(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+      auto n = static_cast<std::size_t>(in_.gcount());
+      if (in_.bad()) raise("io_error", "read error");
+      const bool full = in_.fail() && !in_.eof() && n + 1 == buffer_.size();
+      if (!in_.fail() && !in_.eof()) {  // the newline was found (and counted in gcount)
+        newline = true;
+        --n;
+      }
+      if (n > 0 || newline) any = true;
       out.length += n;
       if (out.text.size() < max_line_bytes_) {
-        out.text.append(start, std::min(n, max_line_bytes_ - out.text.size()));
+        out.text.append(buffer_.data(), std::min(n, max_line_bytes_ - out.text.size()));
       }
-      begin_ += n;
-      if (nl != nullptr) {
-        newline = true;
-        ++begin_;
+      if (full) {
+        in_.clear();
+        continue;
       }
+      break;
     }
     if (!any) return false;
-    // Line by line, independent of the buffer's blocks: a resumed reader gets the same hashes.
+    // Line by line, independent of how the bytes arrived: a resumed reader gets the same hashes.
     hash_ = embed::hash_bytes(out.text, hash_ + out.length);
     offset_ += out.length + (newline ? 1 : 0);
     out.number = next_line_++;

@@ -26,13 +26,16 @@ def test_score_reports_malformed_lines_and_failed_records(tmp_path):
                                              "the cat is on the mat")["rouge1"]["f1"]
     assert rows[0]["bleu"] == precis.bleu("the cat sat on the mat", "the cat is on the mat")["score"]
     assert rows[1]["error"].startswith("[precis.parse_error] line 2: malformed JSON")
-    assert rows[2]["error"] == ("[precis.parse_error] line 4: field 'summary' must be a string, "
-                                "not number")
+    assert rows[1]["id"] is None and "json.exception" not in rows[1]["error"]
+    # A record with a bad field keeps its id; the error names the record and the field.
+    assert rows[2]["id"] == "r3"
+    assert rows[2]["error"] == ("[precis.invalid_argument] line 4 (id 'r3'), field 'summary' must "
+                                "be a string, not number")
     assert rows[3]["error"] == ("[precis.invalid_argument] line 5 (id 'r4'), field "
                                 "'references' is empty: reference-based metrics need at least one")
     assert rows[3]["rouge1"] is None
     assert rows[4]["error"] is None and rows[4]["rouge1"] > 0
-    assert "2 records scored, 1 failed, 2 malformed lines" in proc.stdout
+    assert "2 records scored, 2 failed, 1 malformed lines" in proc.stdout
     assert "line 2: malformed JSON" in proc.stderr
 
 

@@ -75,7 +75,7 @@ struct jsonl_raw_line {
   std::uint64_t end_hash = 0;
 };
 
-/// Reads a stream line by line in blocks, skipping blank lines, with memory bounded by the
+/// Reads a stream line by line (each line as soon as it arrives), skipping blank lines, with memory bounded by the
 /// longest line kept (`max_line_bytes`): a longer line is returned with `too_long` set and its
 /// bytes dropped as they are read.
 class jsonl_line_reader {
@@ -95,15 +95,12 @@ class jsonl_line_reader {
   [[nodiscard]] std::uint64_t hash() const noexcept { return hash_; }
 
  private:
-  bool fill();
   std::istream& in_;
   std::size_t max_line_bytes_;
   std::size_t next_line_;
   std::uint64_t offset_;
   std::uint64_t hash_;
   std::vector<char> buffer_;
-  std::size_t begin_ = 0, end_ = 0;
-  bool eof_ = false;
 };
 
 /// Everything read from one JSONL stream: the records in order, the line each came from, and the
