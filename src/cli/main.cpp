@@ -847,5 +847,8 @@ int main(int argc, char** argv) {
   } catch (const precis::error& e) {
     std::fprintf(stderr, "precis: %s\n", e.what());
     return e.code() == "io_error" ? exit_io : exit_usage;
+  } catch (const std::exception& e) {  // out of memory, a thread that could not start
+    std::fprintf(stderr, "precis: [precis.internal] %s\n", e.what());
+    return exit_io;
   }
 }
