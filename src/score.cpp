@@ -9,6 +9,7 @@
 
 #include "precis/detail/parallel.hpp"
 #include "precis/error.hpp"
+#include "precis/judge/json_compare.hpp"
 #include "precis/judge/structured_citations.hpp"
 #include "precis/text/utf8.hpp"
 
@@ -32,6 +33,7 @@ struct plan {
   bool citations = false;
   bool embedding = false;
   bool schema = false;
+  bool json_match = false;
   [[nodiscard]] bool needs_references() const noexcept {
     return !rouge.empty() || bleu || chrf || chrfpp;
   }
@@ -66,6 +68,8 @@ plan make_plan(const score_options& options) {
         raise("invalid_argument", "metric 'schema' needs a JSON Schema (score_options::schema)");
       }
       p.schema = true;
+    } else if (name == "json_match") {
+      p.json_match = true;
     } else if (name.rfind("rouge", 0) == 0) {
       const auto type = metrics::parse_rouge_type(name);
       if (std::find(p.rouge.begin(), p.rouge.end(), type) == p.rouge.end()) p.rouge.push_back(type);
@@ -73,7 +77,7 @@ plan make_plan(const score_options& options) {
       raise("invalid_argument", "unknown metric '" + name +
                                     "' (expected rouge1 .. rouge9, rougeL, rougeLsum, bleu, chrf, "
                                     "chrfpp, relevance, faithfulness, conciseness, citations, "
-                                    "embedding or schema)");
+                                    "embedding, schema or json_match)");
     }
   }
   p.rouge_options = options.rouge;
@@ -113,6 +117,7 @@ std::vector<std::string> columns_of(const plan& p) {
       columns.emplace_back(c);
     }
   }
+  if (p.json_match) columns.emplace_back("json_match");
   return columns;
 }
 
@@ -153,6 +158,7 @@ const std::vector<metric_info>& metric_names() {
       {"citations", "citation markers checked against the cited sources (citation_*)"},
       {"embedding", "embedding similarity to the sources: cosine, alignment_*, bertscore_*"},
       {"schema", "JSON Schema validation of the summary (schema_score, _valid, _violations)"},
+      {"json_match", "field-by-field agreement of the summary's JSON with the record's gold"},
   };
   return names;
 }
@@ -211,7 +217,7 @@ std::vector<std::pair<std::string, double>> corpus_scores(const corpus_totals& t
                         metrics::chrf_from_statistics(totals.chrfpp, p.chrfpp_options).score);
   }
   for (const char* name : {"relevance", "faithfulness", "conciseness", "citation_score",
-                           "embedding_cosine", "schema_score"}) {
+                           "embedding_cosine", "schema_score", "json_match"}) {
     macro(name);
   }
   return corpus;
@@ -375,6 +381,17 @@ score_table score_records(std::span<const record> records, const score_options& 
         row[c++] = result.score;
         row[c++] = result.valid ? 1.0 : 0.0;
         row[c++] = static_cast<double>(result.violations.size());
+      }
+      if (p.json_match) {
+        if (r.gold.empty()) {
+          raise("invalid_argument", "field 'gold' is missing: json_match needs the expected JSON");
+        }
+        text::validate_utf8(r.gold, "field 'gold'");
+        try {
+          row[c++] = judge::compare_json(r.summary, r.gold, options.json_compare).score;
+        } catch (const error& e) {  // the gold is not JSON; a summary that is not scores 0
+          raise(e.code(), "field 'gold': " + std::string(e.message()));
+        }
       }
       stats[i] = s;
     } catch (const error& e) {

@@ -32,20 +32,21 @@ precis::record good(const std::string& id) {
   r.references = {"Port Elsin's council voted to rebuild the north harbor wall for 14.5 million."};
   r.sources = {{"1", article}};
   r.query = "What did the council decide?";
+  r.gold = R"({"decision": "rebuild the harbor wall"})";
   return r;
 }
 
 precis::score_options all_metrics() {
   precis::score_options o;
   o.metrics = {"rouge1", "rougeL", "bleu", "chrf", "chrfpp", "relevance", "faithfulness",
-               "conciseness", "citations", "embedding", "schema"};
+               "conciseness", "citations", "embedding", "schema", "json_match"};
   o.schema.emplace(schema_text);
   return o;
 }
 
 bool finite_row(const precis::score_table& t, std::size_t row) {
   for (const char* name : {"rouge1", "bleu", "chrf", "relevance", "faithfulness", "conciseness",
-                           "citation_score", "embedding_cosine", "schema_score"}) {
+                           "citation_score", "embedding_cosine", "schema_score", "json_match"}) {
     const auto at = std::find(t.columns.begin(), t.columns.end(), name);
     if (at == t.columns.end()) continue;
     if (!std::isfinite(t.at(row, static_cast<std::size_t>(at - t.columns.begin())))) return false;
@@ -143,6 +144,12 @@ std::vector<bad_input> catalog() {
       {"summary in a code fence", [](auto& r) { r.summary = "```json\n{\"name\": \"Ana\"}\n```"; },
        "", [](const precis::score_table& t) { EXPECT_EQ(value(t, 1, "schema_valid"), 1.0); }},
       {"a bare code fence", [](auto& r) { r.summary = "```"; }, "summary"},
+      {"no gold", [](auto& r) { r.gold.clear(); }, "gold"},
+      {"gold that is not JSON", [](auto& r) { r.gold = "{\"decision\": "; }, "gold"},
+      {"invalid byte in the gold", [](auto& r) { r.gold = "\"\xFF\""; }, "gold"},
+      {"summary JSON matching the gold",
+       [](auto& r) { r.summary = R"({"decision": "Rebuild the  harbor wall"})"; }, "",
+       [](const precis::score_table& t) { EXPECT_EQ(value(t, 1, "json_match"), 1.0); }},
   };
 }
 

@@ -17,6 +17,7 @@
 #include "precis/metrics/bleu.hpp"
 #include "precis/metrics/chrf.hpp"
 #include "precis/embed/encoder.hpp"
+#include "precis/judge/json_compare.hpp"
 #include "precis/judge/json_schema.hpp"
 #include "precis/metrics/citations.hpp"
 #include "precis/metrics/embedding.hpp"
@@ -33,7 +34,8 @@ namespace precis {
 /// "citations" (docs/metrics/citations.md: the `citation_*` columns), which uses `sources`;
 /// "embedding" (docs/metrics/embedding.md: `embedding_cosine`, `alignment_*`, `bertscore_*`),
 /// which uses `sources` and `encoder`; "schema" (docs/judge/json_schema.md: `schema_score`,
-/// `schema_valid`, `schema_violations`), which validates the summary against `schema`.
+/// `schema_valid`, `schema_violations`), which validates the summary against `schema`;
+/// "json_match" (docs/judge/json_compare.md), which compares the summary with the record's `gold`.
 /// `metric_names()` lists them with a one-line description.
 struct score_options {
   std::vector<std::string> metrics{"rouge1", "rouge2", "rougeL", "rougeLsum", "bleu", "chrf"};
@@ -50,6 +52,7 @@ struct score_options {
   /// LLM output (`json_schema::validate_output`: code fences and prose around the JSON removed);
   /// a summary that is not JSON scores 0 with one "parse" violation.
   std::optional<judge::json_schema> schema{};
+  judge::json_compare_options json_compare{};  ///< json_match
   /// When set, incremented once per record finished (scored or failed), from the worker threads:
   /// a progress display reads it from another thread.
   std::atomic<std::size_t>* progress = nullptr;

@@ -510,7 +510,7 @@ bool headline_column(const std::string& name) {
     auto names = precis::metrics::citation_columns();
     names.resize(10);  // the ratios come first, then the counts
     for (const char* n : {"embedding_cosine", "alignment_support", "alignment_coverage",
-                          "bertscore_f1", "schema_score", "schema_valid"}) {
+                          "bertscore_f1", "schema_score", "schema_valid", "json_match"}) {
       names.emplace_back(n);
     }
     return names;
@@ -756,6 +756,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   score->add_option("--query-field", options.fields.query, "field of the query")
       ->capture_default_str();
+  score->add_option("--gold-field", options.fields.gold, "field of the expected JSON (json_match)")
+      ->capture_default_str();
   score->add_option("--id-field", options.fields.id, "field of the record id")->capture_default_str();
   score->add_option("--rouge-tokenizer", rouge_tokenizer, "unicode or rouge_score")
       ->check(CLI::IsMember({"unicode", "rouge_score"}))
@@ -831,7 +833,7 @@ int main(int argc, char** argv) {
         {"metrics", o.metrics},
         {"fields",
          {options.fields.id, options.fields.summary, options.fields.references,
-          options.fields.sources, options.fields.query}},
+          options.fields.sources, options.fields.query, options.fields.gold}},
         {"rouge_tokenizer", rouge_tokenizer},
         {"stem", stem},
         {"bleu_tokenize", bleu_tokenizer},

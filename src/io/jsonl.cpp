@@ -204,6 +204,17 @@ std::string read_record(const json& line, const jsonl_fields& fields, record& r)
   if (const json* q = find_field(line, fields.query); q != nullptr && !q->is_null()) {
     r.query = as_string(*q, fields.query);
   }
+  if (const json* g = find_field(line, fields.gold); g != nullptr && !g->is_null()) {
+    if (g->is_string()) {  // JSON text, as Python's compare_json takes it
+      r.gold = g->get<std::string>();
+    } else {
+      if (depth_of(*g, jsonl_max_depth) > jsonl_max_depth) {
+        bad_field(fields.gold, "is nested deeper than " + std::to_string(jsonl_max_depth) +
+                                   " levels", "parse_error");
+      }
+      r.gold = dump_iterative(*g);
+    }
+  }
   return sources_field;
 }
 
@@ -234,6 +245,7 @@ std::string marked_field(const record& r, const jsonl_fields& fields,
     }
   }
   if (has(r.query)) return fields.query;
+  if (has(r.gold)) return fields.gold;
   return {};
 }
 

@@ -145,3 +145,17 @@ def test_embedding_schema_and_citation_threshold_equal_the_python_calls(tmp_path
                                      support_threshold=threshold)
         assert [got[k]["citation_supported_claims"] for k in text_rows] == \
             list(want["citation_supported_claims"])
+
+
+def test_json_match_equals_compare_json(tmp_path):
+    data = ROOT / "examples" / "data" / "biographies.jsonl"
+    rows = [json.loads(l) for l in data.read_text().splitlines()]
+    rows = [r for r in rows if r["format"] == "json"][:8]
+    gold = {"city": {"value": "Denver"}, "age": {"value": "24"}}
+    path = tmp_path / "bio.jsonl"
+    path.write_text("\n".join(json.dumps(dict(r, gold=gold)) for r in rows) + "\n")
+    proc = run("score", str(path), "-m", "json_match", "-o", "-", "-q")
+    assert proc.returncode == 0, proc.stderr
+    got = [json.loads(line)["json_match"] for line in proc.stdout.splitlines()]
+    assert got == [precis.compare_json(r["summary"], gold)["score"] for r in rows]
+    assert len(set(got)) > 1

@@ -16,9 +16,11 @@ ARTICLE = ("The city council of Port Elsin voted 7 to 2 on Tuesday to rebuild th
            "Mayor Ana Ribeiro said the wall protects more than 300 fishing families.")
 GOOD = {"summary": "The council voted to rebuild the harbor wall [1].",
         "references": ["Port Elsin's council voted to rebuild the north harbor wall."],
-        "sources": [{"id": "1", "text": ARTICLE}], "query": "What did the council decide?"}
+        "sources": [{"id": "1", "text": ARTICLE}], "query": "What did the council decide?",
+        "gold": {"decision": "rebuild the wall"}}
 SCHEMA = {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}}
-METRICS = ("rouge1,bleu,chrf,relevance,faithfulness,conciseness,citations,embedding,schema")
+METRICS = ("rouge1,bleu,chrf,relevance,faithfulness,conciseness,citations,embedding,schema,"
+           "json_match")
 MAX_LINE = 250_000
 
 
@@ -89,6 +91,9 @@ CATALOG = [
     ("NUL character in summary", lambda i: record(i, summary="a\u0000b wall"), None),
     ("CRLF line ending", lambda i: record(i) + b"\r", None),
     ("old 'source' field", lambda i: record(i, sources=..., source=ARTICLE), None),
+    ("null gold", lambda i: record(i, gold=None), "gold"),
+    ("gold text that is not JSON", lambda i: record(i, gold="{\"decision\": "), "gold"),
+    ("gold as JSON text", lambda i: record(i, gold='{"decision": "rebuild the wall"}'), None),
 ]
 
 
@@ -117,7 +122,7 @@ def test_bad_input_catalog(tmp_path):
         return row["error"] is None and all(
             isinstance(row[c], float) and math.isfinite(row[c])
             for c in ("rouge1", "relevance", "citation_score", "embedding_cosine",
-                      "schema_score"))
+                      "schema_score", "json_match"))
 
     for k, (name, _, expected) in enumerate(CATALOG):
         before, row, after = rows[2 * k], rows[2 * k + 1], rows[2 * k + 2]

@@ -40,6 +40,8 @@ struct jsonl_fields {
   /// and what Python's `precis.evaluate` falls back to); empty = no fallback.
   std::string sources_fallback = "source";
   std::string query = "query";  ///< optional; a string
+  /// optional; the expected JSON for "json_match": any JSON value, or a string holding JSON text
+  std::string gold = "gold";
 };
 
 /// A line that could not be read, and why.
