@@ -492,8 +492,8 @@ TEST(CitationBatch, ScoreRecordsEngine) {
   const auto support = std::find(table.columns.begin(), table.columns.end(), "citation_support");
   EXPECT_DOUBLE_EQ(table.at(0, static_cast<std::size_t>(support - table.columns.begin())), 0.5);
   EXPECT_EQ(table.errors[1],
-            "[precis.invalid_argument] record 1 (id 'y'), no sources: relevance, faithfulness and "
-            "conciseness need at least one");
+            "[precis.invalid_argument] record 1 (id 'y'), field 'sources' is empty: relevance, "
+            "faithfulness and conciseness need at least one source");
   EXPECT_EQ(table.columns.size(), precis::score_columns(o).size());
 }
 

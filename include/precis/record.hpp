@@ -28,6 +28,9 @@ struct record {
   /// metrics read its claims from the fields. Set by the JSONL reader when the summary field holds
   /// a JSON object or array (kept as its JSON text); see also `looks_structured`.
   bool structured = false;
+  /// The expected structured output as strict JSON text, for "json_match" (field-by-field
+  /// comparison with the summary, docs/judge/json_compare.md); empty = none.
+  std::string gold{};
 };
 
 /// Whether a summary given as text is a structured (JSON) summary for the citation metrics: its
