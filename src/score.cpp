@@ -250,6 +250,10 @@ score_table score_records(std::span<const record> records, const score_options& 
     for (std::size_t i = 0; i < records.size(); ++i) {
       if (records[i].sources.empty()) continue;  // the record's own error, below
       std::string key = records[i].query;
+      for (const auto& name : records[i].subject) {
+        key += '\1';
+        key += name;
+      }
       for (const auto& s : records[i].sources) {
         key += '\0';
         key += s.id;
@@ -273,13 +277,18 @@ score_table score_records(std::span<const record> records, const score_options& 
           text::validate_utf8(r.sources[k].text, "source '" + r.sources[k].id + "'");
         }
         text::validate_utf8(r.query, "field 'query'");
+        for (const auto& name : r.subject) text::validate_utf8(name, "field 'subject'");
         if (p.grounded()) {
+          auto o = options.grounded;
+          if (!r.subject.empty()) o.subject = r.subject;
           scorers[g] = std::make_unique<const metrics::grounded_scorer>(
-              std::span<const source_doc>(r.sources), r.query, options.grounded);
+              std::span<const source_doc>(r.sources), r.query, o);
         }
         if (p.citations) {
+          auto o = options.citations;
+          if (!r.subject.empty()) o.subject = r.subject;
           citation_scorers[g] = std::make_unique<const metrics::citation_scorer>(
-              std::span<const source_doc>(r.sources), options.citations);
+              std::span<const source_doc>(r.sources), o);
         }
         if (p.embedding) {
           std::vector<std::string> texts;
@@ -353,17 +362,20 @@ score_table score_records(std::span<const record> records, const score_options& 
         row[c++] = result.score;
         s.chrfpp = result.statistics;
       }
+      bool nothing_to_judge = false;  // no words: the source-grounded scores are NaN
       if (p.grounded()) {
         const auto result = scorers[group_of[i]]->score(r.summary);
+        nothing_to_judge = std::isnan(result.faithfulness.score);
         metrics::grounded_values(result, p.relevance, p.faithfulness, p.conciseness, row + c);
         c += grounded_width;
       }
       if (p.citations) {
         const auto& scorer = *citation_scorers[group_of[i]];
-        metrics::citation_values(r.structured || looks_structured(r.summary)
-                                     ? structured::score_structured(scorer, r.summary)
-                                     : scorer.score(r.summary),
-                                 row + c);
+        const auto result = r.structured || looks_structured(r.summary)
+                                ? structured::score_structured(scorer, r.summary)
+                                : scorer.score(r.summary);
+        nothing_to_judge = nothing_to_judge || result.claims == 0;
+        metrics::citation_values(result, row + c);
         c += citation_width;
       }
       if (p.embedding) {
@@ -394,6 +406,12 @@ score_table score_records(std::span<const record> records, const score_options& 
         }
       }
       stats[i] = s;
+      // Nothing to judge: the source-grounded scores are NaN; say so, naming the record.
+      if (nothing_to_judge) {
+        table.errors[i] = "[precis.empty_summary] " + record_context(options, i, r) +
+                          ", field 'summary': no words to judge (its source-grounded and "
+                          "citation scores are NaN)";
+      }
     } catch (const error& e) {
       std::fill(row, row + width, std::numeric_limits<double>::quiet_NaN());
       table.errors[i] = "[precis." + e.code() + "] " + record_context(options, i, r) + ", " +

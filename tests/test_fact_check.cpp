@@ -10,6 +10,7 @@
 #include "precis/metrics/citations.hpp"
 #include "precis/metrics/detail/fact_check.hpp"
 #include "precis/metrics/grounded.hpp"
+#include "precis/score.hpp"
 
 namespace pm = precis::metrics;
 using precis::source_doc;
@@ -173,4 +174,34 @@ TEST(Relevance, OffTopicAndAppendedSentencesLowerGrounding) {
   EXPECT_LT(b.score, 0.5 * a.score);
   EXPECT_LT(c.grounding, a.grounding);
   EXPECT_LT(c.score, a.score);
+}
+
+TEST(FactCheck, ScoreRecordsTakesEachRecordsSubjectAndNamesEmptySummaries) {
+  const std::vector<source_doc> posts{{"p1", "I work as a nurse at Mercy Hospital."},
+                                      {"p2", "Turned 38 yesterday!"}};
+  std::vector<precis::record> records(3);
+  for (auto& r : records) r.sources = posts;
+  records[0].id = "with";
+  records[0].summary = "Maria Lopez works as a nurse at Mercy Hospital [1].";
+  records[0].subject = {"Maria Lopez"};
+  records[1].id = "without";
+  records[1].summary = records[0].summary;
+  records[2].id = "blank";
+  records[2].summary = "  ";
+  records[2].subject = {"Maria Lopez"};
+  precis::score_options o;
+  o.metrics = {"faithfulness", "citations"};
+  const auto t = precis::score_records(records, o, 1);
+  const auto column = [&](std::string_view name) {
+    return static_cast<std::size_t>(
+        std::find(t.columns.begin(), t.columns.end(), name) - t.columns.begin());
+  };
+  EXPECT_DOUBLE_EQ(t.at(0, column("faithfulness")), 1.0);
+  EXPECT_LT(t.at(1, column("faithfulness")), 1.0);
+  EXPECT_TRUE(t.errors[0].empty());
+  EXPECT_TRUE(std::isnan(t.at(2, column("faithfulness"))));
+  EXPECT_TRUE(std::isnan(t.at(2, column("citation_score"))));
+  EXPECT_EQ(t.errors[2].rfind("[precis.empty_summary] record 2 (id 'blank'), field 'summary'", 0),
+            0U)
+      << t.errors[2];
 }

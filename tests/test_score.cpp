@@ -106,14 +106,16 @@ std::vector<bad_input> catalog() {
        "summary"},
       {"a user's encoder that throws",
        [](auto& r) { r.summary = "THROW in the encoder"; }, "summary"},
-      {"empty summary", [](auto& r) { r.summary.clear(); }, "",
+      // Nothing to judge: NaN source-grounded scores and an error naming the record.
+      {"empty summary", [](auto& r) { r.summary.clear(); }, "nothing to judge",
        [](const precis::score_table& t) {
          EXPECT_EQ(value(t, 1, "rouge1"), 0.0);
          EXPECT_EQ(value(t, 1, "citation_claims"), 0.0);
          EXPECT_EQ(value(t, 1, "schema_score"), 0.0);  // not JSON
        }},
-      {"summary of spaces only", [](auto& r) { r.summary = " \n\t  "; }, ""},
-      {"summary of punctuation only", [](auto& r) { r.summary = "... !!! ???"; }, ""},
+      {"summary of spaces only", [](auto& r) { r.summary = " \n\t  "; }, "nothing to judge"},
+      {"summary of punctuation only", [](auto& r) { r.summary = "... !!! ???"; },
+       "nothing to judge"},
       {"NUL bytes in the summary", [](auto& r) { r.summary = std::string("a\0b c", 5); }, ""},
       {"a 1 MiB summary", [long_text](auto& r) { r.summary = long_text; }, ""},
       {"a 1 MiB source", [long_text](auto& r) { r.sources[0].text = long_text; }, ""},
@@ -180,6 +182,15 @@ TEST(ScoreRecords, BadInputCatalog) {
     if (entry.field.empty()) {
       EXPECT_EQ(table.errors[1], "");
       EXPECT_TRUE(finite_row(table, 1));
+    } else if (entry.field == "nothing to judge") {  // scored, but no words: NaN and why
+      EXPECT_EQ(table.errors[1].rfind("[precis.empty_summary] record 1 (id 'bad'), field "
+                                      "'summary': no words to judge",
+                                      0),
+                0U)
+          << table.errors[1];
+      EXPECT_TRUE(std::isnan(value(table, 1, "relevance")));
+      EXPECT_TRUE(std::isnan(value(table, 1, "citation_score")));
+      EXPECT_FALSE(std::isnan(value(table, 1, "rouge1")));
     } else {
       const auto& e = table.errors[1];
       EXPECT_EQ(e.rfind("[precis.", 0), 0U) << e;

@@ -31,6 +31,10 @@ struct record {
   /// The expected structured output as strict JSON text, for "json_match" (field-by-field
   /// comparison with the summary, docs/judge/json_compare.md); empty = none.
   std::string gold{};
+  /// The summary's subject: a person's name and aliases (docs/metrics/faithfulness.md, "The
+  /// subject"); empty for none. The JSONL reader takes `subject` (a string, a list, or
+  /// {"name", "aliases"}), else the one `author` all sources share.
+  std::vector<std::string> subject{};
 };
 
 /// Whether a summary given as text is a structured (JSON) summary for the citation metrics: its

@@ -158,6 +158,7 @@ std::string read_record(const json& line, const jsonl_fields& fields, record& r)
     }
   }
   std::string sources_field = fields.sources;
+  std::vector<std::string> authors;  // per source item ("" where none)
   const json* src = find_field(line, fields.sources);
   if (src == nullptr && !fields.sources_fallback.empty()) {
     src = find_field(line, fields.sources_fallback);
@@ -187,6 +188,11 @@ std::string read_record(const json& line, const jsonl_fields& fields, record& r)
             }
           }
           r.sources.push_back({std::move(id), as_string(*text, where + ".text")});
+          if (const auto a = item.find("author"); a != item.end() && !a->is_null()) {
+            authors.push_back(as_string(*a, where + ".author"));
+          } else {
+            authors.emplace_back();
+          }
         } else {
           bad_field(where, "must be a string or an object with 'id' and 'text', not " +
                                std::string(item.type_name()));
@@ -203,6 +209,29 @@ std::string read_record(const json& line, const jsonl_fields& fields, record& r)
   }
   if (const json* q = find_field(line, fields.query); q != nullptr && !q->is_null()) {
     r.query = as_string(*q, fields.query);
+  }
+  if (const json* s = find_field(line, fields.subject); s != nullptr && !s->is_null()) {
+    if (s->is_string()) {
+      r.subject.push_back(s->get<std::string>());
+    } else if (s->is_array()) {
+      for (std::size_t i = 0; i < s->size(); ++i)
+        r.subject.push_back(as_string((*s)[i], fields.subject + "[" + std::to_string(i) + "]"));
+    } else if (s->is_object()) {
+      if (const auto n = s->find("name"); n != s->end() && !n->is_null())
+        r.subject.push_back(as_string(*n, fields.subject + ".name"));
+      if (const auto a = s->find("aliases"); a != s->end() && a->is_array()) {
+        for (std::size_t i = 0; i < a->size(); ++i)
+          r.subject.push_back(
+              as_string((*a)[i], fields.subject + ".aliases[" + std::to_string(i) + "]"));
+      }
+    } else {
+      bad_field(fields.subject, "must be a string, a list of strings or {\"name\", \"aliases\"}, "
+                                "not " + std::string(s->type_name()));
+    }
+  } else if (!authors.empty() && !authors.front().empty() &&
+             std::all_of(authors.begin(), authors.end(),
+                         [&](const std::string& a) { return a == authors.front(); })) {
+    r.subject.push_back(authors.front());  // first-person posts by one author
   }
   if (const json* g = find_field(line, fields.gold); g != nullptr && !g->is_null()) {
     if (g->is_string()) {  // JSON text, as Python's compare_json takes it

@@ -19,6 +19,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Union
 import numpy as np
 
 from . import _core
+from .grounded import subject_names
 
 __all__ = ["Evaluation", "evaluate", "EVALUATE_METRICS"]
 
@@ -160,11 +161,24 @@ def _chunks(positions: List[int], size: int):
         yield positions[start:start + size]
 
 
+def _author_of(sources) -> tuple:
+    """The one ``author`` that every ``{id, text, author}`` source shares, as a subject."""
+    if not isinstance(sources, (list, tuple)) or not sources:
+        return ()
+    authors = {s.get("author") if isinstance(s, Mapping) else None for s in sources}
+    if len(authors) == 1:
+        (author,) = authors
+        if isinstance(author, str) and author.strip():
+            return (author,)
+    return ()
+
+
 # ---- the call ---------------------------------------------------------------------------------
 
 def evaluate(data, metrics: Sequence[str] = DEFAULT_METRICS, *, summary: str = "summary",
              sources: str = "sources", references: str = "references", query: str = "query",
-             gold: str = "gold", id: Optional[str] = None, schema: Any = None,
+             gold: str = "gold", subject: str = "subject", id: Optional[str] = None,
+             schema: Any = None,
              encoder: Any = None, threads: int = 0, batch_size: int = 2048,
              progress: Optional[bool] = None, details: bool = False,
              rouge: Optional[Mapping[str, Any]] = None, bleu: Optional[Mapping[str, Any]] = None,
@@ -177,8 +191,10 @@ def evaluate(data, metrics: Sequence[str] = DEFAULT_METRICS, *, summary: str = "
     ``data``: a DataFrame, a list of dicts or the path of a JSONL file. Column names: ``summary``
     (text, or a JSON object for structured summaries), ``sources`` (text, a list of texts,
     ``{id, text}`` items or an ``{id: text}`` mapping; a ``source`` column is used when there is
-    no ``sources``), ``references`` (text or a list), ``query``, ``gold`` (a JSON value) and
-    ``id`` (default: the index). ``metrics``: rouge1, rouge2, rougeL, rougeLsum, bleu, chrf,
+    no ``sources``), ``references`` (text or a list), ``query``, ``gold`` (a JSON value),
+    ``subject`` (a name, a list of names, or ``{"name", "aliases"}``: the person the summary is
+    about; when absent, the ``author`` that all of a record's ``{id, text, author}`` sources
+    share, as for first-person posts) and ``id`` (default: the index). ``metrics``: rouge1, rouge2, rougeL, rougeLsum, bleu, chrf,
     chrfpp (need references); relevance, faithfulness, conciseness, citations, embedding (need
     sources); schema (``schema=`` a JSON Schema dict or a Pydantic model class); json_match (needs
     ``gold``). ``progress``: a tqdm bar on stderr (default: when stderr is a terminal and there
@@ -267,21 +283,38 @@ def evaluate(data, metrics: Sequence[str] = DEFAULT_METRICS, *, summary: str = "
     queries = [None if _missing(r.get(query)) or not isinstance(r.get(query), str)
                else r.get(query) for r in rows]
 
+    # The subject of each record (docs/metrics/faithfulness.md, "The subject"): the column, or
+    # the one author of all its sources. Records are scored in groups of one subject.
+    subjects = [tuple(subject_names(r.get(subject))) if not _missing(r.get(subject)) else
+                _author_of(r.get(sources) if r.get(sources) is not None else r.get("source"))
+                for r in rows]
+
+    def by_subject(chunk):
+        groups: Dict[tuple, List[int]] = {}
+        for i in chunk:
+            groups.setdefault(subjects[i], []).append(i)
+        return groups.items()
+
     wanted_grounded = [m for m in metrics if m in GROUNDED_METRICS]
     if wanted_grounded:
         ready = [i for i in range(n) if summaries[i] is not None and srcs[i] is not None]
 
-        def grounded_chunk(chunk):
-            kwargs = dict(summaries=[summaries[i] for i in chunk],
-                          sources=[srcs[i] for i in chunk], queries=[queries[i] for i in chunk],
-                          ids=[ids[i] for i in chunk], threads=threads, **(grounded or {}))
-            _collect(grounded_batch(metrics=wanted_grounded, **kwargs), chunk, scatter, fail,
-                     "grounded metrics")
-            if details:
-                per = pd.DataFrame(dict(grounded_sentences(**kwargs)))
-                if len(per):
-                    per["record"] = [index[chunk[k]] for k in per["record"]]
-                sentence_tables.append(per)
+        def grounded_chunk(whole):
+            for names, chunk in by_subject(whole):
+                options = dict(grounded or {})
+                if names and "subject" not in options:
+                    options["subject"] = list(names)
+                kwargs = dict(summaries=[summaries[i] for i in chunk],
+                              sources=[srcs[i] for i in chunk],
+                              queries=[queries[i] for i in chunk],
+                              ids=[ids[i] for i in chunk], threads=threads, **options)
+                _collect(grounded_batch(metrics=wanted_grounded, **kwargs), chunk, scatter, fail,
+                         "grounded metrics")
+                if details:
+                    per = pd.DataFrame(dict(grounded_sentences(**kwargs)))
+                    if len(per):
+                        per["record"] = [index[chunk[k]] for k in per["record"]]
+                    sentence_tables.append(per)
         run("grounded metrics", ready, grounded_chunk)
 
     if "citations" in metrics:
@@ -290,19 +323,26 @@ def evaluate(data, metrics: Sequence[str] = DEFAULT_METRICS, *, summary: str = "
         def citation_chunk(chunk):
             # A structured summary (a JSON object, or text that starts with { or a code fence)
             # is read field by field, as the CLI does; the rest as text with markers.
-            for structured in (False, True):
-                part = [i for i in chunk if _looks_structured(summaries[i]) == structured]
-                if part:
-                    table = citation_batch(summaries=[summaries[i] for i in part],
-                                           sources=[srcs[i] for i in part],
-                                           ids=[ids[i] for i in part], structured=structured,
-                                           threads=threads, **(citations or {}))
-                    _collect(table, part, scatter, fail, "citations")
+            for names, group in by_subject(chunk):
+                options = dict(citations or {})
+                if names and "subject" not in options:
+                    options["subject"] = list(names)
+                for structured in (False, True):
+                    part = [i for i in group if _looks_structured(summaries[i]) == structured]
+                    if part:
+                        table = citation_batch(summaries=[summaries[i] for i in part],
+                                               sources=[srcs[i] for i in part],
+                                               ids=[ids[i] for i in part],
+                                               structured=structured, threads=threads, **options)
+                        _collect(table, part, scatter, fail, "citations")
             if details:
                 for i in chunk:
                     if errors[i]:
                         continue
-                    result = CitationScorer(srcs[i], **(citations or {})).details_batch(
+                    options = dict(citations or {})
+                    if subjects[i] and "subject" not in options:
+                        options["subject"] = list(subjects[i])
+                    result = CitationScorer(srcs[i], **options).details_batch(
                         [summaries[i]], structured=_looks_structured(summaries[i]))[0]
                     for k, claim in enumerate(result.get("claim_details", [])
                                               if isinstance(result, dict) else []):

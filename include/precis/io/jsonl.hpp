@@ -42,6 +42,8 @@ struct jsonl_fields {
   std::string query = "query";  ///< optional; a string
   /// optional; the expected JSON for "json_match": any JSON value, or a string holding JSON text
   std::string gold = "gold";
+  /// optional; a string, a list of strings, or {"name": ..., "aliases": [...]}
+  std::string subject = "subject";
 };
 
 /// A line that could not be read, and why.
