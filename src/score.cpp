@@ -204,10 +204,10 @@ std::vector<std::pair<std::string, double>> corpus_scores(const corpus_totals& t
   // summed statistics, as sacrebleu's corpus_score.
   for (const auto type : p.rouge) macro(std::string(metrics::rouge_type_name(type)));
   if (p.bleu) {
-    corpus.emplace_back("bleu", metrics::bleu_from_statistics(
-                                    totals.bleu, options.bleu,
-                                    options.bleu.effective_order.value_or(false))
-                                    .score);
+    corpus.emplace_back("bleu",
+                        metrics::bleu_from_statistics(totals.bleu, options.bleu,
+                                                      options.bleu.effective_order.value_or(false))
+                            .score);
   }
   if (p.chrf) {
     corpus.emplace_back("chrf", metrics::chrf_from_statistics(totals.chrf, options.chrf).score);
@@ -264,36 +264,39 @@ score_table score_records(std::span<const record> records, const score_options& 
     citation_scorers.resize(first_record.size());
     embedding_scorers.resize(first_record.size());
     group_errors.resize(first_record.size());
-    detail::parallel_for(first_record.size(), threads, [&](std::size_t g) {
-      const record& r = records[first_record[g]];
-      try {
-        // Checked here so that the message names the field as the record spells it.
-        for (std::size_t k = 0; k < r.sources.size(); ++k) {
-          text::validate_utf8(r.sources[k].id, "field 'sources[" + std::to_string(k) + "].id'");
-          text::validate_utf8(r.sources[k].text, "source '" + r.sources[k].id + "'");
-        }
-        text::validate_utf8(r.query, "field 'query'");
-        if (p.grounded()) {
-          scorers[g] = std::make_unique<const metrics::grounded_scorer>(
-              std::span<const source_doc>(r.sources), r.query, options.grounded);
-        }
-        if (p.citations) {
-          citation_scorers[g] = std::make_unique<const metrics::citation_scorer>(
-              std::span<const source_doc>(r.sources), options.citations);
-        }
-        if (p.embedding) {
-          std::vector<std::string> texts;
-          texts.reserve(r.sources.size());
-          for (const auto& s : r.sources) texts.push_back(s.text);
-          embedding_scorers[g] =
-              std::make_unique<const metrics::embedding_scorer>(encoder, texts, options.embedding);
-        }
-      } catch (const error& e) {
-        group_errors[g] = in_field(e, "sources");
-      } catch (const std::exception& e) {  // e.g. a user's encoder that threw something else
-        group_errors[g] = error("internal", "field 'sources': " + std::string(e.what()));
-      }
-    }, 1);
+    detail::parallel_for(
+        first_record.size(), threads,
+        [&](std::size_t g) {
+          const record& r = records[first_record[g]];
+          try {
+            // Checked here so that the message names the field as the record spells it.
+            for (std::size_t k = 0; k < r.sources.size(); ++k) {
+              text::validate_utf8(r.sources[k].id, "field 'sources[" + std::to_string(k) + "].id'");
+              text::validate_utf8(r.sources[k].text, "source '" + r.sources[k].id + "'");
+            }
+            text::validate_utf8(r.query, "field 'query'");
+            if (p.grounded()) {
+              scorers[g] = std::make_unique<const metrics::grounded_scorer>(
+                  std::span<const source_doc>(r.sources), r.query, options.grounded);
+            }
+            if (p.citations) {
+              citation_scorers[g] = std::make_unique<const metrics::citation_scorer>(
+                  std::span<const source_doc>(r.sources), options.citations);
+            }
+            if (p.embedding) {
+              std::vector<std::string> texts;
+              texts.reserve(r.sources.size());
+              for (const auto& s : r.sources) texts.push_back(s.text);
+              embedding_scorers[g] = std::make_unique<const metrics::embedding_scorer>(
+                  encoder, texts, options.embedding);
+            }
+          } catch (const error& e) {
+            group_errors[g] = in_field(e, "sources");
+          } catch (const std::exception& e) {  // e.g. a user's encoder that threw something else
+            group_errors[g] = error("internal", "field 'sources': " + std::string(e.what()));
+          }
+        },
+        1);
   }
 
   const std::size_t grounded_width =
@@ -328,8 +331,8 @@ score_table score_records(std::span<const record> records, const score_options& 
       std::vector<std::string_view> refs(r.references.begin(), r.references.end());
       std::size_t c = 0;
       if (!p.rouge.empty()) {
-        const auto result = metrics::rouge(r.summary, std::span<const std::string>(r.references),
-                                           p.rouge_options);
+        const auto result =
+            metrics::rouge(r.summary, std::span<const std::string>(r.references), p.rouge_options);
         for (const auto type : p.rouge) {
           const auto& prf = result[type];
           row[c++] = prf.f1;
@@ -400,8 +403,8 @@ score_table score_records(std::span<const record> records, const score_options& 
                         std::string(in_field(e, "summary").message());
     } catch (const std::exception& e) {
       std::fill(row, row + width, std::numeric_limits<double>::quiet_NaN());
-      table.errors[i] = "[precis.internal] " + record_context(options, i, r) +
-                        ", field 'summary': " + e.what();
+      table.errors[i] =
+          "[precis.internal] " + record_context(options, i, r) + ", field 'summary': " + e.what();
     }
     if (options.progress != nullptr) options.progress->fetch_add(1, std::memory_order_relaxed);
   });

@@ -14,11 +14,11 @@
 #include <utility>
 #include <vector>
 
-#include "precis/metrics/bleu.hpp"
-#include "precis/metrics/chrf.hpp"
 #include "precis/embed/encoder.hpp"
 #include "precis/judge/json_compare.hpp"
 #include "precis/judge/json_schema.hpp"
+#include "precis/metrics/bleu.hpp"
+#include "precis/metrics/chrf.hpp"
 #include "precis/metrics/citations.hpp"
 #include "precis/metrics/embedding.hpp"
 #include "precis/metrics/grounded.hpp"
@@ -42,8 +42,8 @@ struct score_options {
   metrics::rouge_options rouge{};  ///< `types` is replaced by the ROUGE names in `metrics`
   metrics::bleu_options bleu{};
   metrics::chrf_options chrf{};
-  metrics::grounded_options grounded{};  ///< relevance, faithfulness, conciseness
-  metrics::citation_options citations{};  ///< citations
+  metrics::grounded_options grounded{};    ///< relevance, faithfulness, conciseness
+  metrics::citation_options citations{};   ///< citations
   metrics::embedding_options embedding{};  ///< embedding
   /// The encoder of "embedding"; empty = `embed::hashed_encoder` with its default options (as
   /// Python's `precis.evaluate`).
