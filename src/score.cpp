@@ -9,8 +9,8 @@
 
 #include "precis/detail/parallel.hpp"
 #include "precis/error.hpp"
-#include "precis/judge/json_compare.hpp"
-#include "precis/judge/structured_citations.hpp"
+#include "precis/structured/json_compare.hpp"
+#include "precis/structured/structured_citations.hpp"
 #include "precis/text/utf8.hpp"
 
 namespace precis {
@@ -364,7 +364,7 @@ score_table score_records(std::span<const record> records, const score_options& 
       if (p.citations) {
         const auto& scorer = *citation_scorers[group_of[i]];
         metrics::citation_values(r.structured || looks_structured(r.summary)
-                                     ? judge::score_structured(scorer, r.summary)
+                                     ? structured::score_structured(scorer, r.summary)
                                      : scorer.score(r.summary),
                                  row + c);
         c += citation_width;
@@ -391,7 +391,7 @@ score_table score_records(std::span<const record> records, const score_options& 
         }
         text::validate_utf8(r.gold, "field 'gold'");
         try {
-          row[c++] = judge::compare_json(r.summary, r.gold, options.json_compare).score;
+          row[c++] = structured::compare_json(r.summary, r.gold, options.json_compare).score;
         } catch (const error& e) {  // the gold is not JSON; a summary that is not scores 0
           raise(e.code(), "field 'gold': " + std::string(e.message()));
         }

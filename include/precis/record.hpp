@@ -35,7 +35,7 @@ struct record {
 
 /// Whether a summary given as text is a structured (JSON) summary for the citation metrics: its
 /// first non-space character is `{`, or it opens with a code fence (```), as LLMs write JSON.
-/// Prose never starts so; `score_records` reads such summaries with `judge::score_structured`.
+/// Prose never starts so; `score_records` reads such summaries with `structured::score_structured`.
 [[nodiscard]] inline bool looks_structured(std::string_view summary) noexcept {
   const auto first = summary.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos) return false;

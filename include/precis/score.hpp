@@ -15,10 +15,10 @@
 #include <vector>
 
 #include "precis/embed/encoder.hpp"
-#include "precis/judge/json_compare.hpp"
-#include "precis/judge/json_schema.hpp"
 #include "precis/metrics/bleu.hpp"
 #include "precis/metrics/chrf.hpp"
+#include "precis/structured/json_compare.hpp"
+#include "precis/structured/json_schema.hpp"
 #include "precis/metrics/citations.hpp"
 #include "precis/metrics/embedding.hpp"
 #include "precis/metrics/grounded.hpp"
@@ -33,9 +33,9 @@ namespace precis {
 /// `sources` (at least one; a record without is an error) and `query` instead of references;
 /// "citations" (docs/metrics/citations.md: the `citation_*` columns), which uses `sources`;
 /// "embedding" (docs/metrics/embedding.md: `embedding_cosine`, `alignment_*`, `bertscore_*`),
-/// which uses `sources` and `encoder`; "schema" (docs/judge/json_schema.md: `schema_score`,
+/// which uses `sources` and `encoder`; "schema" (docs/structured/json_schema.md: `schema_score`,
 /// `schema_valid`, `schema_violations`), which validates the summary against `schema`;
-/// "json_match" (docs/judge/json_compare.md), which compares the summary with the record's `gold`.
+/// "json_match" (docs/structured/json_compare.md), which compares the summary with the record's `gold`.
 /// `metric_names()` lists them with a one-line description.
 struct score_options {
   std::vector<std::string> metrics{"rouge1", "rouge2", "rougeL", "rougeLsum", "bleu", "chrf"};
@@ -51,8 +51,8 @@ struct score_options {
   /// The JSON Schema of "schema" (required when "schema" is asked for). The summary is read as
   /// LLM output (`json_schema::validate_output`: code fences and prose around the JSON removed);
   /// a summary that is not JSON scores 0 with one "parse" violation.
-  std::optional<judge::json_schema> schema{};
-  judge::json_compare_options json_compare{};  ///< json_match
+  std::optional<structured::json_schema> schema{};
+  structured::json_compare_options json_compare{};  ///< json_match
   /// When set, incremented once per record finished (scored or failed), from the worker threads:
   /// a progress display reads it from another thread.
   std::atomic<std::size_t>* progress = nullptr;
