@@ -158,7 +158,6 @@ case "${1:-}" in
     INSTALLED=$(mktemp -d)
     "$PY" -m venv "$INSTALLED/venv"
     "$INSTALLED/venv/bin/python" -m pip install -q --disable-pip-version-check "$WHEEL[test]"
-    judge_model "$INSTALLED/venv/bin/python"
     (cd "$INSTALLED" && PRECIS_CLI="$BUILD/src/cli/precis" PRECIS_EXPECT_INSTALLED="$INSTALLED/venv" \
       "$INSTALLED/venv/bin/python" -m pytest -q -p no:cacheprovider "$ROOT/tests/python")
     rm -rf "$INSTALLED"
