@@ -164,7 +164,6 @@ case "${1:-}" in
     "$PY" -m venv "$INSTALLED/venv"
     "$INSTALLED/venv/bin/python" -m pip install -q --disable-pip-version-check "$TORCH"
     "$INSTALLED/venv/bin/python" -m pip install -q --disable-pip-version-check "$WHEEL[test]"
-    judge_model "$INSTALLED/venv/bin/python"
     (cd "$INSTALLED" && PRECIS_CLI="$BUILD/src/cli/precis" PRECIS_EXPECT_INSTALLED="$INSTALLED/venv" \
       "$INSTALLED/venv/bin/python" -m pytest -q -p no:cacheprovider "$ROOT/tests/python")
     rm -rf "$INSTALLED"
