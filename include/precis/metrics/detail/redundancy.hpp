@@ -111,7 +111,7 @@ template <class idf_fn>
       bool found = false;
       for (const auto w : words) {
         for (std::uint64_t set = bits[w]; set != 0 && !found; set &= set - 1) {
-          const auto a = static_cast<std::uint32_t>(w * 64 + std::countr_zero(set));
+          const std::uint32_t a = w * 64 + static_cast<std::uint32_t>(std::countr_zero(set));
           if (repeats(a, b)) {
             out[b] = static_cast<std::int64_t>(a);
             found = true;
