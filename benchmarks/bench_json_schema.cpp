@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
-#include "precis/judge/json_compare.hpp"
-#include "precis/judge/json_output.hpp"
-#include "precis/judge/json_schema.hpp"
+#include "precis/structured/json_compare.hpp"
+#include "precis/structured/json_output.hpp"
+#include "precis/structured/json_schema.hpp"
 
-namespace pj = precis::judge;
+namespace pst = precis::structured;
 
 namespace {
 
@@ -98,7 +98,7 @@ void BM_parse_json_output(benchmark::State& state) {
   const auto& docs = outputs();
   std::size_t i = 0;
   for (auto _ : state) {
-    benchmark::DoNotOptimize(pj::parse_json_output(docs[i]));
+    benchmark::DoNotOptimize(pst::parse_json_output(docs[i]));
     i = (i + 1) % docs.size();
   }
   state.counters["docs/s"] =
@@ -108,7 +108,7 @@ void BM_parse_json_output(benchmark::State& state) {
 }
 
 void BM_validate_output(benchmark::State& state) {
-  const pj::json_schema schema(biography_schema);
+  const pst::json_schema schema(biography_schema);
   const auto& docs = outputs();
   std::size_t i = 0;
   for (auto _ : state) {
@@ -122,11 +122,11 @@ void BM_validate_output(benchmark::State& state) {
 }
 
 void BM_compile_schema(benchmark::State& state) {
-  for (auto _ : state) benchmark::DoNotOptimize(pj::json_schema(biography_schema));
+  for (auto _ : state) benchmark::DoNotOptimize(pst::json_schema(biography_schema));
 }
 
 void BM_validate_batch(benchmark::State& state) {
-  const pj::json_schema schema(biography_schema);
+  const pst::json_schema schema(biography_schema);
   const auto& docs = outputs();
   const auto threads = static_cast<unsigned>(state.range(0));
   for (auto _ : state) benchmark::DoNotOptimize(schema.validate_batch(docs, true, threads));
@@ -136,10 +136,10 @@ void BM_validate_batch(benchmark::State& state) {
 
 void BM_compare_json(benchmark::State& state) {
   const auto& docs = outputs();
-  const std::string gold = pj::parse_json_output(docs[0]).json;
+  const std::string gold = pst::parse_json_output(docs[0]).json;
   std::size_t i = 0;
   for (auto _ : state) {
-    benchmark::DoNotOptimize(pj::compare_json(docs[i], gold));
+    benchmark::DoNotOptimize(pst::compare_json(docs[i], gold));
     i = (i + 1) % docs.size();
   }
   state.counters["comparisons/s"] =

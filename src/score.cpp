@@ -1,6 +1,7 @@
 #include "precis/score.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -8,11 +9,17 @@
 
 #include "precis/detail/parallel.hpp"
 #include "precis/error.hpp"
-#include "precis/judge/structured_citations.hpp"
+#include "precis/structured/json_compare.hpp"
+#include "precis/structured/structured_citations.hpp"
 #include "precis/text/utf8.hpp"
 
 namespace precis {
 namespace {
+
+// The columns of "embedding", as Python's `embedding_score` names them.
+constexpr const char* embedding_columns[] = {
+    "embedding_cosine", "alignment_support",   "alignment_coverage", "alignment_min_support",
+    "bertscore_f1",     "bertscore_precision", "bertscore_recall"};
 
 // The metrics of a batch, resolved once from the names.
 struct plan {
@@ -24,11 +31,14 @@ struct plan {
   bool faithfulness = false;
   bool conciseness = false;
   bool citations = false;
+  bool embedding = false;
+  bool schema = false;
+  bool json_match = false;
   [[nodiscard]] bool needs_references() const noexcept {
     return !rouge.empty() || bleu || chrf || chrfpp;
   }
   [[nodiscard]] bool grounded() const noexcept { return relevance || faithfulness || conciseness; }
-  [[nodiscard]] bool uses_sources() const noexcept { return grounded() || citations; }
+  [[nodiscard]] bool uses_sources() const noexcept { return grounded() || citations || embedding; }
   metrics::rouge_options rouge_options;
   metrics::chrf_options chrfpp_options;
 };
@@ -51,13 +61,23 @@ plan make_plan(const score_options& options) {
       p.conciseness = true;
     } else if (name == "citations") {
       p.citations = true;
+    } else if (name == "embedding") {
+      p.embedding = true;
+    } else if (name == "schema") {
+      if (!options.schema) {
+        raise("invalid_argument", "metric 'schema' needs a JSON Schema (score_options::schema)");
+      }
+      p.schema = true;
+    } else if (name == "json_match") {
+      p.json_match = true;
     } else if (name.rfind("rouge", 0) == 0) {
       const auto type = metrics::parse_rouge_type(name);
       if (std::find(p.rouge.begin(), p.rouge.end(), type) == p.rouge.end()) p.rouge.push_back(type);
     } else {
       raise("invalid_argument", "unknown metric '" + name +
                                     "' (expected rouge1 .. rouge9, rougeL, rougeLsum, bleu, chrf, "
-                                    "chrfpp, relevance, faithfulness, conciseness or citations)");
+                                    "chrfpp, relevance, faithfulness, conciseness, citations, "
+                                    "embedding, schema or json_match)");
     }
   }
   p.rouge_options = options.rouge;
@@ -89,6 +109,15 @@ std::vector<std::string> columns_of(const plan& p) {
   if (p.citations) {
     for (auto& c : metrics::citation_columns()) columns.push_back(std::move(c));
   }
+  if (p.embedding) {
+    for (const char* c : embedding_columns) columns.emplace_back(c);
+  }
+  if (p.schema) {
+    for (const char* c : {"schema_score", "schema_valid", "schema_violations"}) {
+      columns.emplace_back(c);
+    }
+  }
+  if (p.json_match) columns.emplace_back("json_match");
   return columns;
 }
 
@@ -99,6 +128,14 @@ struct record_stats {
   metrics::chrf_statistics chrfpp;
 };
 
+// An error of a metric names the field it came from: messages of the field checks start with
+// "field '...'" already; the rest gets the field whose text the metric was reading.
+error in_field(const error& e, std::string_view field) {
+  // "source 'id': ..." names the source already.
+  if (e.message().rfind("field '", 0) == 0 || e.message().rfind("source '", 0) == 0) return e;
+  return error(e.code(), "field '" + std::string(field) + "': " + std::string(e.message()));
+}
+
 std::string record_context(const score_options& options, std::size_t index, const record& r) {
   const std::size_t number =
       index < options.record_numbers.size() ? options.record_numbers[index] : index;
@@ -107,13 +144,83 @@ std::string record_context(const score_options& options, std::size_t index, cons
 
 }  // namespace
 
+const std::vector<metric_info>& metric_names() {
+  static const std::vector<metric_info> names = {
+      {"rouge1 .. rouge9", "ROUGE-N F1 (+ _precision, _recall) against the references"},
+      {"rougeL", "ROUGE-L F1 (+ _precision, _recall): longest common subsequence"},
+      {"rougeLsum", "ROUGE-Lsum F1 (+ _precision, _recall): summary-level LCS over lines"},
+      {"bleu", "sentence BLEU against the references (sacrebleu; 0..1)"},
+      {"chrf", "chrF against the references (sacrebleu; 0..1)"},
+      {"chrfpp", "chrF++ (chrF with word bigrams) against the references"},
+      {"relevance", "how much of the sources' salient content the summary covers"},
+      {"faithfulness", "share of summary content supported by the sources"},
+      {"conciseness", "content per word: penalizes padding and repetition"},
+      {"citations", "citation markers checked against the cited sources (citation_*)"},
+      {"embedding", "embedding similarity to the sources: cosine, alignment_*, bertscore_*"},
+      {"schema", "JSON Schema validation of the summary (schema_score, _valid, _violations)"},
+      {"json_match", "field-by-field agreement of the summary's JSON with the record's gold"},
+  };
+  return names;
+}
+
 std::size_t score_table::failed() const noexcept {
   return static_cast<std::size_t>(
       std::count_if(errors.begin(), errors.end(), [](const auto& e) { return !e.empty(); }));
 }
 
+corpus_totals& corpus_totals::operator+=(const corpus_totals& other) {
+  if (column_sums.empty()) column_sums.assign(other.column_sums.size(), 0.0);
+  if (other.column_sums.size() != column_sums.size()) {
+    raise("invalid_argument", "corpus totals of tables with different columns");
+  }
+  scored += other.scored;
+  bleu += other.bleu;
+  chrf += other.chrf;
+  chrfpp += other.chrfpp;
+  for (std::size_t c = 0; c < column_sums.size(); ++c) column_sums[c] += other.column_sums[c];
+  return *this;
+}
+
 std::vector<std::string> score_columns(const score_options& options) {
   return columns_of(make_plan(options));
+}
+
+std::vector<std::pair<std::string, double>> corpus_scores(const corpus_totals& totals,
+                                                          std::span<const std::string> columns,
+                                                          const score_options& options) {
+  const plan p = make_plan(options);
+  std::vector<std::pair<std::string, double>> corpus;
+  if (totals.scored == 0) return corpus;
+  const auto scored = static_cast<double>(totals.scored);
+  auto macro = [&](const std::string& name) {
+    const auto at = std::find(columns.begin(), columns.end(), name);
+    if (at == columns.end()) return;
+    const auto column = static_cast<std::size_t>(at - columns.begin());
+    if (column < totals.column_sums.size()) {
+      corpus.emplace_back(name, totals.column_sums[column] / scored);
+    }
+  };
+  // ROUGE and the source-grounded metrics: macro mean of each headline score; BLEU and chrF from
+  // summed statistics, as sacrebleu's corpus_score.
+  for (const auto type : p.rouge) macro(std::string(metrics::rouge_type_name(type)));
+  if (p.bleu) {
+    corpus.emplace_back("bleu", metrics::bleu_from_statistics(
+                                    totals.bleu, options.bleu,
+                                    options.bleu.effective_order.value_or(false))
+                                    .score);
+  }
+  if (p.chrf) {
+    corpus.emplace_back("chrf", metrics::chrf_from_statistics(totals.chrf, options.chrf).score);
+  }
+  if (p.chrfpp) {
+    corpus.emplace_back("chrfpp",
+                        metrics::chrf_from_statistics(totals.chrfpp, p.chrfpp_options).score);
+  }
+  for (const char* name : {"relevance", "faithfulness", "conciseness", "citation_score",
+                           "embedding_cosine", "schema_score", "json_match"}) {
+    macro(name);
+  }
+  return corpus;
 }
 
 score_table score_records(std::span<const record> records, const score_options& options,
@@ -127,17 +234,21 @@ score_table score_records(std::span<const record> records, const score_options& 
   table.values.assign(records.size() * width, std::numeric_limits<double>::quiet_NaN());
   table.errors.assign(records.size(), {});
   std::vector<std::optional<record_stats>> stats(records.size());
+  std::shared_ptr<const embed::encoder> encoder = options.encoder;
+  if (p.embedding && !encoder) encoder = std::make_shared<const embed::hashed_encoder>();
 
   // Source-grounded metrics: one scorer per distinct (sources, query), built once and shared by
   // every record that has them (e.g. the 16 system summaries of one article).
   std::vector<std::size_t> group_of(records.size(), 0);
   std::vector<std::unique_ptr<const metrics::grounded_scorer>> scorers;
   std::vector<std::unique_ptr<const metrics::citation_scorer>> citation_scorers;
+  std::vector<std::unique_ptr<const metrics::embedding_scorer>> embedding_scorers;
   std::vector<std::optional<error>> group_errors;
   if (p.uses_sources()) {
     std::unordered_map<std::string, std::size_t> groups;
     std::vector<std::size_t> first_record;
     for (std::size_t i = 0; i < records.size(); ++i) {
+      if (records[i].sources.empty()) continue;  // the record's own error, below
       std::string key = records[i].query;
       for (const auto& s : records[i].sources) {
         key += '\0';
@@ -151,10 +262,17 @@ score_table score_records(std::span<const record> records, const score_options& 
     }
     scorers.resize(first_record.size());
     citation_scorers.resize(first_record.size());
+    embedding_scorers.resize(first_record.size());
     group_errors.resize(first_record.size());
     detail::parallel_for(first_record.size(), threads, [&](std::size_t g) {
       const record& r = records[first_record[g]];
       try {
+        // Checked here so that the message names the field as the record spells it.
+        for (std::size_t k = 0; k < r.sources.size(); ++k) {
+          text::validate_utf8(r.sources[k].id, "field 'sources[" + std::to_string(k) + "].id'");
+          text::validate_utf8(r.sources[k].text, "source '" + r.sources[k].id + "'");
+        }
+        text::validate_utf8(r.query, "field 'query'");
         if (p.grounded()) {
           scorers[g] = std::make_unique<const metrics::grounded_scorer>(
               std::span<const source_doc>(r.sources), r.query, options.grounded);
@@ -163,8 +281,17 @@ score_table score_records(std::span<const record> records, const score_options& 
           citation_scorers[g] = std::make_unique<const metrics::citation_scorer>(
               std::span<const source_doc>(r.sources), options.citations);
         }
+        if (p.embedding) {
+          std::vector<std::string> texts;
+          texts.reserve(r.sources.size());
+          for (const auto& s : r.sources) texts.push_back(s.text);
+          embedding_scorers[g] =
+              std::make_unique<const metrics::embedding_scorer>(encoder, texts, options.embedding);
+        }
       } catch (const error& e) {
-        group_errors[g] = e;
+        group_errors[g] = in_field(e, "sources");
+      } catch (const std::exception& e) {  // e.g. a user's encoder that threw something else
+        group_errors[g] = error("internal", "field 'sources': " + std::string(e.what()));
       }
     }, 1);
   }
@@ -172,6 +299,7 @@ score_table score_records(std::span<const record> records, const score_options& 
   const std::size_t grounded_width =
       p.grounded() ? metrics::grounded_columns(p.relevance, p.faithfulness, p.conciseness).size()
                    : 0;
+  const std::size_t citation_width = p.citations ? metrics::citation_columns().size() : 0;
   detail::parallel_for(records.size(), threads, [&](std::size_t i) {
     const record& r = records[i];
     double* row = table.values.data() + i * width;
@@ -183,10 +311,14 @@ score_table score_records(std::span<const record> records, const score_options& 
       }
       if (p.grounded() && r.sources.empty()) {
         raise("invalid_argument",
-              "no sources: relevance, faithfulness and conciseness need at least one");
+              "field 'sources' is empty: relevance, faithfulness and conciseness need at least "
+              "one source");
       }
       if (p.citations && r.sources.empty()) {
-        raise("invalid_argument", "no sources: citations need at least one");
+        raise("invalid_argument", "field 'sources' is empty: citations need at least one source");
+      }
+      if (p.embedding && r.sources.empty()) {
+        raise("invalid_argument", "field 'sources' is empty: embedding needs at least one source");
       }
       if (p.uses_sources() && group_errors[group_of[i]]) throw *group_errors[group_of[i]];
       if (p.needs_references() && r.references.empty()) {
@@ -229,61 +361,66 @@ score_table score_records(std::span<const record> records, const score_options& 
       if (p.citations) {
         const auto& scorer = *citation_scorers[group_of[i]];
         metrics::citation_values(r.structured || looks_structured(r.summary)
-                                     ? judge::score_structured(scorer, r.summary)
+                                     ? structured::score_structured(scorer, r.summary)
                                      : scorer.score(r.summary),
                                  row + c);
+        c += citation_width;
+      }
+      if (p.embedding) {
+        const auto result = embedding_scorers[group_of[i]]->score(r.summary);
+        row[c++] = result.document.score;
+        row[c++] = result.alignment.score;
+        row[c++] = result.alignment.coverage;
+        row[c++] = result.alignment.min_support;
+        row[c++] = result.bertscore.f1;
+        row[c++] = result.bertscore.precision;
+        row[c++] = result.bertscore.recall;
+      }
+      if (p.schema) {
+        const auto result = options.schema->validate_output(r.summary);
+        row[c++] = result.score;
+        row[c++] = result.valid ? 1.0 : 0.0;
+        row[c++] = static_cast<double>(result.violations.size());
+      }
+      if (p.json_match) {
+        if (r.gold.empty()) {
+          raise("invalid_argument", "field 'gold' is missing: json_match needs the expected JSON");
+        }
+        text::validate_utf8(r.gold, "field 'gold'");
+        try {
+          row[c++] = structured::compare_json(r.summary, r.gold, options.json_compare).score;
+        } catch (const error& e) {  // the gold is not JSON; a summary that is not scores 0
+          raise(e.code(), "field 'gold': " + std::string(e.message()));
+        }
       }
       stats[i] = s;
     } catch (const error& e) {
       std::fill(row, row + width, std::numeric_limits<double>::quiet_NaN());
       table.errors[i] = "[precis." + e.code() + "] " + record_context(options, i, r) + ", " +
-                        std::string(e.message());
+                        std::string(in_field(e, "summary").message());
     } catch (const std::exception& e) {
       std::fill(row, row + width, std::numeric_limits<double>::quiet_NaN());
-      table.errors[i] = "[precis.internal] " + record_context(options, i, r) + ": " + e.what();
+      table.errors[i] = "[precis.internal] " + record_context(options, i, r) +
+                        ", field 'summary': " + e.what();
     }
+    if (options.progress != nullptr) options.progress->fetch_add(1, std::memory_order_relaxed);
   });
 
-  // Corpus level: macro mean of each ROUGE F1 (and grounded score); BLEU and chrF from summed statistics, as sacrebleu.
-  record_stats total;
-  std::size_t scored = 0;
-  std::vector<double> rouge_sum(p.rouge.size(), 0.0);
+  // Corpus level, from the statistics of the records that scored, summed in input order.
+  corpus_totals& total = table.totals;
+  total.column_sums.assign(width, 0.0);
   for (std::size_t i = 0; i < records.size(); ++i) {
     if (!stats[i]) continue;
-    ++scored;
+    ++total.scored;
     total.bleu += stats[i]->bleu;
     total.chrf += stats[i]->chrf;
     total.chrfpp += stats[i]->chrfpp;
-    for (std::size_t k = 0; k < p.rouge.size(); ++k) rouge_sum[k] += table.at(i, 3 * k);
-  }
-  if (scored > 0) {
-    for (std::size_t k = 0; k < p.rouge.size(); ++k) {
-      table.corpus.emplace_back(std::string(metrics::rouge_type_name(p.rouge[k])),
-                                rouge_sum[k] / static_cast<double>(scored));
-    }
-    if (p.bleu) {
-      table.corpus.emplace_back(
-          "bleu", metrics::bleu_from_statistics(total.bleu, options.bleu,
-                                                options.bleu.effective_order.value_or(false))
-                      .score);
-    }
-    if (p.chrf) table.corpus.emplace_back("chrf", metrics::chrf_from_statistics(total.chrf, options.chrf).score);
-    if (p.chrfpp) {
-      table.corpus.emplace_back("chrfpp",
-                                metrics::chrf_from_statistics(total.chrfpp, p.chrfpp_options).score);
-    }
-    // Source-grounded metrics: macro mean of each headline score, as for ROUGE.
-    for (const char* name : {"relevance", "faithfulness", "conciseness", "citation_score"}) {
-      const auto at = std::find(table.columns.begin(), table.columns.end(), name);
-      if (at == table.columns.end()) continue;
-      const auto column = static_cast<std::size_t>(at - table.columns.begin());
-      double sum = 0.0;
-      for (std::size_t i = 0; i < records.size(); ++i) {
-        if (stats[i]) sum += table.at(i, column);
-      }
-      table.corpus.emplace_back(name, sum / static_cast<double>(scored));
+    for (std::size_t c = 0; c < width; ++c) {
+      const double v = table.at(i, c);
+      if (!std::isnan(v)) total.column_sums[c] += v;
     }
   }
+  table.corpus = corpus_scores(total, table.columns, options);
   return table;
 }
 

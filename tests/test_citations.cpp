@@ -15,7 +15,7 @@
 
 #include "precis/embed/encoder.hpp"
 #include "precis/error.hpp"
-#include "precis/judge/structured_citations.hpp"
+#include "precis/structured/structured_citations.hpp"
 #include "precis/metrics/citations.hpp"
 #include "precis/metrics/detail/source_index.hpp"
 #include "precis/metrics/grounded.hpp"
@@ -23,7 +23,7 @@
 #include "precis/text/analyzed_text.hpp"
 
 namespace pm = precis::metrics;
-namespace pj = precis::judge;
+namespace pst = precis::structured;
 using precis::source_doc;
 
 namespace {
@@ -402,7 +402,7 @@ TEST(CitationStructured, FieldsWithPointers) {
  "empty": null,
 }
 ```)";
-  const auto c = pj::structured_claims(json);
+  const auto c = pst::structured_claims(json);
   ASSERT_EQ(c.claims.size(), 5U);
   EXPECT_EQ(c.claims[0].pointer, "/occupation");
   EXPECT_EQ(c.claims[1].pointer, "/pets");
@@ -412,7 +412,7 @@ TEST(CitationStructured, FieldsWithPointers) {
   EXPECT_EQ(keys(c.claims[1].citations), (strings{"3", "zz"}));
   EXPECT_EQ(keys(c.claims[4].citations), (strings{"2"}));
   EXPECT_FALSE(c.parse.repairs.empty());
-  const auto r = pj::score_structured(scorer, json);
+  const auto r = pst::score_structured(scorer, json);
   EXPECT_EQ(r.claims, 5U);
   EXPECT_EQ(r.cited_claims, 4U);
   EXPECT_EQ(r.dangling, (strings{"zz"}));
@@ -425,24 +425,25 @@ TEST(CitationStructured, FieldsWithPointers) {
 
 TEST(CitationStructured, HostileJson) {
   EXPECT_EQ(message_of([] {
-              (void)pj::structured_claims(R"({"a": {"value": "x", )");
+              (void)pst::structured_claims(R"({"a": {"value": "x", )");
             }).rfind("[precis.parse_error] structured summary: truncated", 0),
             0U);
   EXPECT_EQ(
-      message_of([] { (void)pj::structured_claims(R"({"a": {"value": "x", "sources": [[1]]}})"); }),
+      message_of(
+          [] { (void)pst::structured_claims(R"({"a": {"value": "x", "sources": [[1]]}})"); }),
       "[precis.parse_error] structured summary, field '/a': citations must be strings or "
       "numbers");
   const std::string deep = std::string(10000, '[') + std::string(10000, ']');
   EXPECT_EQ(message_of([&] {
-              (void)pj::structured_claims(deep);
+              (void)pst::structured_claims(deep);
             }).rfind("[precis.parse_error] structured summary: ", 0),
             0U);
-  pj::structured_citation_options o;
+  pst::structured_citation_options o;
   o.json.max_depth = 10000;
-  EXPECT_TRUE(pj::structured_claims(deep, o).claims.empty());
+  EXPECT_TRUE(pst::structured_claims(deep, o).claims.empty());
   const std::string huge =
       R"({"a": {"value": ")" + std::string(1 << 20, 'x') + R"(", "sources": ["a"]}})";
-  const auto c = pj::structured_claims(huge);
+  const auto c = pst::structured_claims(huge);
   ASSERT_EQ(c.claims.size(), 1U);
   EXPECT_EQ(c.claims[0].text.size(), 1U << 20);
   EXPECT_EQ(pm::citation_scorer(people()).score_claims(c.claims).claims, 1U);
@@ -491,8 +492,8 @@ TEST(CitationBatch, ScoreRecordsEngine) {
   const auto support = std::find(table.columns.begin(), table.columns.end(), "citation_support");
   EXPECT_DOUBLE_EQ(table.at(0, static_cast<std::size_t>(support - table.columns.begin())), 0.5);
   EXPECT_EQ(table.errors[1],
-            "[precis.invalid_argument] record 1 (id 'y'), no sources: relevance, faithfulness and "
-            "conciseness need at least one");
+            "[precis.invalid_argument] record 1 (id 'y'), field 'sources' is empty: relevance, "
+            "faithfulness and conciseness need at least one source");
   EXPECT_EQ(table.columns.size(), precis::score_columns(o).size());
 }
 
@@ -510,7 +511,7 @@ TEST(CitationBiographies, ExpectedVerdicts) {
     const pm::citation_scorer scorer(sources);
     const std::string summary = j["summary"];
     const auto r =
-        j["format"] == "json" ? pj::score_structured(scorer, summary) : scorer.score(summary);
+        j["format"] == "json" ? pst::score_structured(scorer, summary) : scorer.score(summary);
     const auto& e = j["expected"];
     const std::string id = j["id"];
     EXPECT_EQ(r.claims, e["claims"].get<std::size_t>()) << id;
@@ -610,7 +611,7 @@ TEST(CitationProperties, RandomJsonNeverCrashes) {
     const auto n = 1 + rng() % 30;
     for (std::size_t k = 0; k < n; ++k) s += pieces[rng() % pieces.size()];
     try {
-      const auto r = pj::score_structured(scorer, s);
+      const auto r = pst::score_structured(scorer, s);
       ASSERT_EQ(r.claim_details.size(), r.claims);
       ++parsed;
     } catch (const precis::error& e) {

@@ -1,18 +1,18 @@
-// Tests of precis/judge/json_compare.hpp: field-by-field comparison with a gold object.
+// Tests of precis/structured/json_compare.hpp: field-by-field comparison with a gold object.
 #include <gtest/gtest.h>
 
 #include <string>
 #include <thread>
 
 #include "precis/error.hpp"
-#include "precis/judge/json_compare.hpp"
+#include "precis/structured/json_compare.hpp"
 
-namespace pj = precis::judge;
+namespace pst = precis::structured;
 
 namespace {
 
 // "pointer method score" lines.
-std::vector<std::string> lines(const pj::json_compare_result& r) {
+std::vector<std::string> lines(const pst::json_compare_result& r) {
   std::vector<std::string> out;
   for (const auto& d : r.details) {
     char buf[32];
@@ -31,7 +31,7 @@ const char* gold =
 }  // namespace
 
 TEST(JsonCompare, IdenticalIsOne) {
-  const auto r = pj::compare_json(gold, gold);
+  const auto r = pst::compare_json(gold, gold);
   EXPECT_EQ(r.score, 1.0);
   EXPECT_EQ(r.fields, 7U);
   EXPECT_EQ(r.matched, 7U);
@@ -45,7 +45,7 @@ TEST(JsonCompare, FieldByField) {
 {"name": "  ada   LOVELACE ", "born": 1816, "occupation": ["Writer", "poet", "translator"],
  "alive": false, "spouse": "William King", "extra": 1}
 ```)";
-  const auto r = pj::compare_json(out, gold);
+  const auto r = pst::compare_json(out, gold);
   EXPECT_TRUE(r.parse.ok());
   EXPECT_EQ(lines(r), (L{"/name normalized 1", "/born numeric 0", "/occupation set 0.4",
                          "/alive exact 1", "/spouse/name type_mismatch 0",
@@ -63,94 +63,95 @@ TEST(JsonCompare, FieldByField) {
 }
 
 TEST(JsonCompare, Tolerances) {
-  pj::json_compare_options o;
+  pst::json_compare_options o;
   o.tolerance = 1;
-  EXPECT_EQ(pj::compare_json(R"({"born": 1816})", R"({"born": 1815})", o).score, 1.0);
+  EXPECT_EQ(pst::compare_json(R"({"born": 1816})", R"({"born": 1815})", o).score, 1.0);
   o.tolerance = 0;
   o.relative_tolerance = 0.01;
-  EXPECT_EQ(pj::compare_json(R"({"h": 101})", R"({"h": 100})", o).score, 1.0);
-  EXPECT_EQ(pj::compare_json(R"({"h": 102})", R"({"h": 100})", o).score, 0.0);
-  EXPECT_EQ(pj::compare_json(R"({"h": "100"})", R"({"h": 100})", o).details[0].method,
+  EXPECT_EQ(pst::compare_json(R"({"h": 101})", R"({"h": 100})", o).score, 1.0);
+  EXPECT_EQ(pst::compare_json(R"({"h": 102})", R"({"h": 100})", o).score, 0.0);
+  EXPECT_EQ(pst::compare_json(R"({"h": "100"})", R"({"h": 100})", o).details[0].method,
             "type_mismatch");
 }
 
 TEST(JsonCompare, ExactStringsAndRules) {
-  pj::json_compare_options o;
-  o.strings = pj::string_match::exact;
-  EXPECT_EQ(pj::compare_json(R"({"a": "X"})", R"({"a": "x"})", o).score, 0.0);
-  o.strings = pj::string_match::normalized;
-  EXPECT_EQ(pj::compare_json(R"({"a": "STRASSE"})", R"({"a": "Straße"})", o).score, 1.0);
-  EXPECT_EQ(pj::compare_json(R"({"a": "ｆｕｌｌ"})", R"({"a": "full"})", o).score, 1.0);  // NFKC
-  pj::field_rule exact;
-  exact.strings = pj::string_match::exact;
+  pst::json_compare_options o;
+  o.strings = pst::string_match::exact;
+  EXPECT_EQ(pst::compare_json(R"({"a": "X"})", R"({"a": "x"})", o).score, 0.0);
+  o.strings = pst::string_match::normalized;
+  EXPECT_EQ(pst::compare_json(R"({"a": "STRASSE"})", R"({"a": "Straße"})", o).score, 1.0);
+  EXPECT_EQ(pst::compare_json(R"({"a": "ｆｕｌｌ"})", R"({"a": "full"})", o).score, 1.0);  // NFKC
+  pst::field_rule exact;
+  exact.strings = pst::string_match::exact;
   o.rules = {{"/id", exact}};
   const auto r =
-      pj::compare_json(R"({"id": "AB-1", "name": "ada"})", R"({"id": "ab-1", "name": "Ada"})", o);
+      pst::compare_json(R"({"id": "AB-1", "name": "ada"})", R"({"id": "ab-1", "name": "Ada"})", o);
   EXPECT_EQ(lines(r), (L{"/id exact 0", "/name normalized 1"}));
-  pj::field_rule ignore;
+  pst::field_rule ignore;
   ignore.ignore = true;
   o.rules = {{"/spouse", ignore}};
-  const auto s = pj::compare_json(gold, gold, o);
+  const auto s = pst::compare_json(gold, gold, o);
   EXPECT_EQ(s.fields, 5U);
 }
 
 TEST(JsonCompare, Lists) {
   // Multiset: duplicates count once each.
-  const auto r = pj::compare_json(R"({"l": ["a", "a", "b"]})", R"({"l": ["a", "b", "b"]})");
+  const auto r = pst::compare_json(R"({"l": ["a", "a", "b"]})", R"({"l": ["a", "b", "b"]})");
   EXPECT_DOUBLE_EQ(r.details[0].precision, 2.0 / 3);
   EXPECT_DOUBLE_EQ(r.details[0].recall, 2.0 / 3);
-  EXPECT_EQ(pj::compare_json(R"({"l": []})", R"({"l": []})").score, 1.0);
-  EXPECT_EQ(pj::compare_json(R"({"l": ["x"]})", R"({"l": []})").score, 0.0);
-  EXPECT_EQ(pj::compare_json(R"({"l": []})", R"({"l": ["x"]})").score, 0.0);
-  pj::json_compare_options o;
-  o.lists = pj::list_match::ordered;
-  EXPECT_EQ(pj::compare_json(R"({"l": ["b", "a"]})", R"({"l": ["a", "b"]})", o).score, 0.0);
-  EXPECT_EQ(pj::compare_json(R"({"l": ["A", "b"]})", R"({"l": ["a", "b"]})", o).score, 1.0);
+  EXPECT_EQ(pst::compare_json(R"({"l": []})", R"({"l": []})").score, 1.0);
+  EXPECT_EQ(pst::compare_json(R"({"l": ["x"]})", R"({"l": []})").score, 0.0);
+  EXPECT_EQ(pst::compare_json(R"({"l": []})", R"({"l": ["x"]})").score, 0.0);
+  pst::json_compare_options o;
+  o.lists = pst::list_match::ordered;
+  EXPECT_EQ(pst::compare_json(R"({"l": ["b", "a"]})", R"({"l": ["a", "b"]})", o).score, 0.0);
+  EXPECT_EQ(pst::compare_json(R"({"l": ["A", "b"]})", R"({"l": ["a", "b"]})", o).score, 1.0);
   // Lists of objects: index by index.
-  const auto objs = pj::compare_json(R"({"jobs": [{"t": "nurse"}, {"t": "pilot"}, {"t": "x"}]})",
+  const auto objs = pst::compare_json(R"({"jobs": [{"t": "nurse"}, {"t": "pilot"}, {"t": "x"}]})",
                                      R"({"jobs": [{"t": "nurse"}, {"t": "teacher"}]})");
   EXPECT_EQ(lines(objs), (L{"/jobs/0/t normalized 1", "/jobs/1/t normalized 0"}));
   EXPECT_EQ(objs.extra, std::vector<std::string>{"/jobs/2"});
 }
 
 TEST(JsonCompare, UnparseableOutputMissesEverything) {
-  const auto r = pj::compare_json("{\"name\": \"Ada", gold);
-  EXPECT_EQ(r.parse.error, pj::json_error_kind::truncated);
+  const auto r = pst::compare_json("{\"name\": \"Ada", gold);
+  EXPECT_EQ(r.parse.error, pst::json_error_kind::truncated);
   EXPECT_EQ(r.score, 0.0);
   EXPECT_EQ(r.missing, 7U);
 }
 
 TEST(JsonCompare, EdgeValues) {
-  EXPECT_EQ(pj::compare_json("{}", "{}").score, 1.0);
-  EXPECT_EQ(pj::compare_json("{}", "{}").fields, 1U);
-  EXPECT_EQ(pj::compare_json("[1]", "{}").score, 0.0);
-  EXPECT_EQ(pj::compare_json("\"a\"", "\"A\"").score, 1.0);  // a scalar gold is one field at ""
-  EXPECT_EQ(pj::compare_json(R"({"a~b": {"c/d": 1}})", R"({"a~b": {"c/d": 1}})").details[0].pointer,
-            "/a~0b/c~1d");
+  EXPECT_EQ(pst::compare_json("{}", "{}").score, 1.0);
+  EXPECT_EQ(pst::compare_json("{}", "{}").fields, 1U);
+  EXPECT_EQ(pst::compare_json("[1]", "{}").score, 0.0);
+  EXPECT_EQ(pst::compare_json("\"a\"", "\"A\"").score, 1.0);  // a scalar gold is one field at ""
+  EXPECT_EQ(
+      pst::compare_json(R"({"a~b": {"c/d": 1}})", R"({"a~b": {"c/d": 1}})").details[0].pointer,
+      "/a~0b/c~1d");
 }
 
 TEST(JsonCompare, DeepGoldInThread) {
   std::string deep;
   for (int i = 0; i < 9999; ++i) deep += "{\"a\":";
   deep += "[1]" + std::string(9999, '}');
-  pj::json_compare_options o;
+  pst::json_compare_options o;
   o.parse.max_depth = 10000;
-  pj::json_compare_result r;
-  std::thread([&] { r = pj::compare_json(deep, deep, o); }).join();
+  pst::json_compare_result r;
+  std::thread([&] { r = pst::compare_json(deep, deep, o); }).join();
   EXPECT_EQ(r.score, 1.0);
   EXPECT_EQ(r.fields, 1U);
   EXPECT_EQ(r.details[0].pointer.size(), 9999U * 2);
-  const auto shallow = pj::compare_json(deep, deep);  // output beyond the default depth
-  EXPECT_EQ(shallow.parse.error, pj::json_error_kind::too_deep);
+  const auto shallow = pst::compare_json(deep, deep);  // output beyond the default depth
+  EXPECT_EQ(shallow.parse.error, pst::json_error_kind::too_deep);
   EXPECT_EQ(shallow.score, 0.0);
 }
 
 TEST(JsonCompare, BadGoldThrows) {
   try {
-    (void)pj::compare_json("{}", "{\"a\": ");
+    (void)pst::compare_json("{}", "{\"a\": ");
     FAIL();
   } catch (const precis::error& e) {
     EXPECT_STREQ(e.what(), "[precis.parse_error] gold: truncated JSON at byte 6: expected a value");
   }
-  EXPECT_THROW((void)pj::compare_json("{}", "```json\n{}\n```"), precis::error);
+  EXPECT_THROW((void)pst::compare_json("{}", "```json\n{}\n```"), precis::error);
 }

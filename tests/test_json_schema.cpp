@@ -1,4 +1,4 @@
-// Tests of precis/judge/json_schema.hpp: keywords, messages, pointers, partial credit, limits,
+// Tests of precis/structured/json_schema.hpp: keywords, messages, pointers, partial credit, limits,
 // and seeded property tests (generated valid documents validate; removing a required field fails).
 #include <gtest/gtest.h>
 
@@ -8,29 +8,29 @@
 #include <thread>
 
 #include "precis/error.hpp"
-#include "precis/judge/json_schema.hpp"
+#include "precis/structured/json_schema.hpp"
 
-namespace pj = precis::judge;
+namespace pst = precis::structured;
 using nlohmann::json;
 
 namespace {
 
 // "pointer keyword: message" lines of a result.
-std::vector<std::string> lines(const pj::schema_result& r) {
+std::vector<std::string> lines(const pst::schema_result& r) {
   std::vector<std::string> out;
   for (const auto& v : r.violations) out.push_back(v.pointer + " " + v.keyword + ": " + v.message);
   return out;
 }
 
 std::vector<std::string> check(const std::string& schema, const std::string& doc) {
-  return lines(pj::json_schema(schema).validate(doc));
+  return lines(pst::json_schema(schema).validate(doc));
 }
 
 using L = std::vector<std::string>;
 
 std::string compile_error(const std::string& schema) {
   try {
-    pj::json_schema s(schema);
+    pst::json_schema s(schema);
   } catch (const precis::error& e) {
     return e.what();
   }
@@ -124,11 +124,17 @@ TEST(JsonSchema, Pattern) {
 TEST(JsonSchema, Combinators) {
   const std::string any = R"({"anyOf": [{"type": "string"}, {"type": "integer", "minimum": 0}]})";
   EXPECT_TRUE(check(any, R"("x")").empty());
-  EXPECT_EQ(check(any, "-1"), L{" anyOf: does not match any of the 2 schemas in anyOf"});
+  // A failed anyOf names the closest branch and its first violation: the best credit, then a
+  // branch whose type fits (here the integer one), then the fewest violations.
+  EXPECT_EQ(check(any, "-1"),
+            L{" anyOf: does not match any of the 2 schemas in anyOf; closest is "
+              "branch 1 (credit 0.00): minimum: -1 is less than the minimum of 0"});
   const std::string one = R"({"oneOf": [{"type": "integer"}, {"minimum": 0}]})";
   EXPECT_TRUE(check(one, "-1").empty());
   EXPECT_EQ(check(one, "1"), L{" oneOf: matches 2 schemas in oneOf, expected exactly 1"});
-  EXPECT_EQ(check(one, "-1.5"), L{" oneOf: does not match any of the 2 schemas in oneOf"});
+  EXPECT_EQ(check(one, "-1.5"),
+            L{" oneOf: does not match any of the 2 schemas in oneOf; closest is branch 1 (credit "
+              "0.00): minimum: -1.5 is less than the minimum of 0"});
   EXPECT_EQ(
       check(R"({"allOf": [{"type": "integer"}, {"minimum": 3}]})", "2.5"),
       (L{" type: expected integer, got number", " minimum: 2.5 is less than the minimum of 3"}));
@@ -166,16 +172,97 @@ TEST(JsonSchema, RefsAndDefs) {
 
 TEST(JsonSchema, RefCycleIsBounded) {
   // A $ref loop that never consumes the document: a violation, not a stack overflow.
-  const auto r = pj::json_schema(R"({"$ref": "#"})").validate("1");
+  const auto r = pst::json_schema(R"({"$ref": "#"})").validate("1");
   EXPECT_FALSE(r.valid);
   EXPECT_EQ(lines(r), L{" $ref: schema evaluation deeper than 6000 levels"});
 }
 
 TEST(JsonSchema, UnknownKeywordsIgnored) {
   EXPECT_TRUE(check(R"({"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "t",
-      "format": "email", "x-custom": {"type": "nonsense"}, "type": "string"})",
-                    R"("not an email")")
+      "format": "x-unknown", "x-custom": {"type": "nonsense"}, "type": "string"})",
+                    R"("anything")")
                   .empty());
+}
+
+TEST(JsonSchema, AnyOfNamesTheClosestBranchAsPydanticWritesOptional) {
+  // Optional[Person] as Pydantic v2 writes it: anyOf [$ref, null].
+  const std::string optional = R"({"$defs": {"P": {"type": "object", "properties": {"name":
+      {"type": "string"}, "age": {"type": "integer"}}, "required": ["name", "age"]}},
+      "anyOf": [{"$ref": "#/$defs/P"}, {"type": "null"}]})";
+  EXPECT_EQ(check(optional, R"({"name": "Ann", "age": "x"})"),
+            L{" anyOf: does not match any of the 2 schemas in anyOf; closest is branch 0 (credit "
+              "0.50): at /age, type: expected integer, got string"});
+  EXPECT_EQ(check(optional, "3"),
+            L{" anyOf: does not match any of the 2 schemas in anyOf; closest is branch 0 (credit "
+              "0.00): type: expected object, got integer"});
+  EXPECT_TRUE(check(optional, "null").empty());
+}
+
+TEST(JsonSchema, FormatsAreCheckedOrListed) {
+  const auto bad = [](const std::string& format, const std::string& text) {
+    return !check(R"({"format": ")" + format + R"("})", "\"" + text + "\"").empty();
+  };
+  for (const char* ok : {"2024-02-29", "2000-02-29", "1999-12-31"}) EXPECT_FALSE(bad("date", ok));
+  for (const char* no : {"2023-02-29", "1900-02-29", "2024-13-01", "2024-1-01", "24-01-01",
+                         "2024-01-32", "2024/01/01"})
+    EXPECT_TRUE(bad("date", no)) << no;
+  for (const char* ok : {"23:59:60Z", "08:30:00+02:00", "08:30:00.125-05:30", "00:00:00z"})
+    EXPECT_FALSE(bad("time", ok)) << ok;
+  for (const char* no : {"24:00:00Z", "08:30:00", "08:60:00Z", "08:30:00+2:00", "8:30:00Z"})
+    EXPECT_TRUE(bad("time", no)) << no;
+  EXPECT_FALSE(bad("date-time", "2024-05-01T08:30:00Z"));
+  EXPECT_FALSE(bad("date-time", "2024-05-01t08:30:00.5+01:00"));
+  EXPECT_TRUE(bad("date-time", "2024-05-01 08:30:00Z"));
+  EXPECT_TRUE(bad("date-time", "2024-05-01"));
+  for (const char* ok : {"ann@example.com", "a.b+c@mail.example.org", "x@[192.168.0.1]",
+                         "x@[IPv6:::1]", "o'brien@example.ie"})
+    EXPECT_FALSE(bad("email", ok)) << ok;
+  for (const char* no : {"ann", "@example.com", "ann@", "a..b@example.com", ".a@example.com",
+                         "ann@-example.com", "a b@example.com"})
+    EXPECT_TRUE(bad("email", no)) << no;
+  for (const char* ok : {"example.com", "a-b.c", "localhost", "example.com."})
+    EXPECT_FALSE(bad("hostname", ok)) << ok;
+  for (const char* no : {"-a.com", "a-.com", "a..com", "a_b.com", ""})
+    EXPECT_TRUE(bad("hostname", no));
+  EXPECT_TRUE(bad("hostname", std::string(64, 'a') + ".com"));
+  for (const char* ok : {"0.0.0.0", "192.168.1.255"}) EXPECT_FALSE(bad("ipv4", ok));
+  for (const char* no : {"256.1.1.1", "1.2.3", "01.2.3.4", "1.2.3.4.5", "1.2.3.4 "})
+    EXPECT_TRUE(bad("ipv4", no)) << no;
+  for (const char* ok :
+       {"::", "::1", "2001:db8::8a2e:370:7334", "1:2:3:4:5:6:7:8", "::ffff:192.0.2.128", "fe80::"})
+    EXPECT_FALSE(bad("ipv6", ok)) << ok;
+  for (const char* no :
+       {"1:2:3:4:5:6:7:8:9", "1::2::3", "12345::", ":1", "1:", "g::1", "1:2:3:4:5:6:7::8:9"})
+    EXPECT_TRUE(bad("ipv6", no)) << no;
+  for (const char* ok :
+       {"https://example.com/a?b=c#d", "urn:isbn:0451450523", "mailto:a@b.c", "http://x/%20y"})
+    EXPECT_FALSE(bad("uri", ok)) << ok;
+  for (const char* no : {"example.com/a", "/relative", "http://x/a b", "1http://x", "http://x/%2"})
+    EXPECT_TRUE(bad("uri", no)) << no;
+  EXPECT_FALSE(bad("uri-reference", "../a/b?c"));
+  EXPECT_TRUE(bad("uri-reference", "a b"));
+  EXPECT_FALSE(bad("uuid", "123e4567-e89b-12d3-a456-426614174000"));
+  EXPECT_TRUE(bad("uuid", "123e4567e89b12d3a456426614174000"));
+  EXPECT_FALSE(bad("json-pointer", "/a~0b/c~1d"));
+  EXPECT_TRUE(bad("json-pointer", "a/b"));
+  EXPECT_TRUE(bad("json-pointer", "/a~2"));
+  // Formats apply to strings only; the message says what was expected.
+  EXPECT_TRUE(check(R"({"format": "date"})", "20240101").empty());
+  EXPECT_EQ(check(R"({"properties": {"d": {"format": "date"}}})", R"({"d": "May 1"})"),
+            L{"/d format: is not a valid date (expected a date YYYY-MM-DD (RFC 3339))"});
+
+  // Unknown formats, and every format when checking is off, are listed, never silently dropped.
+  const pst::json_schema mixed(R"({"properties": {"a": {"format": "duration"}, "b": {"$ref":
+      "#/$defs/b"}, "c": {"format": "email"}}, "$defs": {"b": {"format": "iri"}}})");
+  EXPECT_EQ(mixed.unchecked_formats(), (std::vector<pst::unchecked_format>{
+                                           {"/$defs/b", "iri"}, {"/properties/a", "duration"}}));
+  pst::json_schema_options off;
+  off.check_formats = false;
+  const pst::json_schema lax(R"({"format": "email"})", off);
+  EXPECT_TRUE(lax.validate(R"("nope")").valid);
+  EXPECT_EQ(lax.unchecked_formats(), (std::vector<pst::unchecked_format>{{"", "email"}}));
+  EXPECT_EQ(compile_error(R"({"format": 3})"),
+            "[precis.invalid_argument] schema: at /format: expected a string");
 }
 
 TEST(JsonSchema, SchemaErrors) {
@@ -214,8 +301,8 @@ TEST(JsonSchema, DeepSchemaRefused) {
   std::string n;
   for (int i = 0; i < 999; ++i) n += "{\"not\":";
   n += "{}" + std::string(999, '}');
-  pj::schema_result r;
-  std::thread([&] { r = pj::json_schema(n).validate("1"); }).join();
+  pst::schema_result r;
+  std::thread([&] { r = pst::json_schema(n).validate("1"); }).join();
   EXPECT_FALSE(r.valid);  // an odd number of nots around {}
   EXPECT_EQ(r.violations.size(), 1U);
 }
@@ -226,12 +313,12 @@ TEST(JsonSchema, BooleanSchemas) {
 }
 
 TEST(JsonSchema, ParseFailures) {
-  const pj::json_schema s(R"({"type": "object"})");
+  const pst::json_schema s(R"({"type": "object"})");
   const auto r = s.validate("{\"a\": ");
   EXPECT_FALSE(r.valid);
   EXPECT_EQ(r.score, 0.0);
   EXPECT_EQ(lines(r), L{" parse: truncated JSON at byte 6: expected a value"});
-  EXPECT_EQ(r.parse.error, pj::json_error_kind::truncated);
+  EXPECT_EQ(r.parse.error, pst::json_error_kind::truncated);
   // validate() is strict, validate_output() tolerant.
   EXPECT_FALSE(s.validate("```json\n{}\n```").valid);
   const auto t = s.validate_output("```json\n{}\n```");
@@ -248,7 +335,7 @@ TEST(JsonSchema, PartialCredit) {
                      "d": {"type": "array", "items": {"type": "string"}},
                      "opt": {"type": "string"}},
       "additionalProperties": false})";
-  const pj::json_schema v(s);
+  const pst::json_schema v(s);
   const std::string base = R"("a": "s", "b": 1, "c": {"x": "1", "y": "2"}, "d": ["p", "q"])";
   EXPECT_EQ(v.validate("{" + base + "}").score, 1.0);
   // d missing: 3/4.
@@ -269,20 +356,20 @@ TEST(JsonSchema, PartialCredit) {
   EXPECT_EQ(v.validate("[]").score, 0.0);
   EXPECT_EQ(v.validate("{}").score, 0.0);
   // Scalar schema: all or nothing.
-  EXPECT_EQ(pj::json_schema(R"({"type": "string"})").validate("1").score, 0.0);
+  EXPECT_EQ(pst::json_schema(R"({"type": "string"})").validate("1").score, 0.0);
   // Credit passes through $ref and allOf (the minimum of the schemas that apply).
-  const pj::json_schema r(R"({"$defs": {"p": {"required": ["a", "b"]}}, "$ref": "#/$defs/p"})");
+  const pst::json_schema r(R"({"$defs": {"p": {"required": ["a", "b"]}}, "$ref": "#/$defs/p"})");
   EXPECT_DOUBLE_EQ(r.validate(R"({"a": 1})").score, 0.5);
   // anyOf: the best branch's credit.
-  const pj::json_schema any(
+  const pst::json_schema any(
       R"({"anyOf": [{"required": ["a", "b"]}, {"required": ["c", "d", "e", "f"]}]})");
   EXPECT_DOUBLE_EQ(any.validate(R"({"a": 1, "d": 1, "e": 1, "f": 1})").score, 0.75);
 }
 
 TEST(JsonSchema, MaxViolations) {
-  pj::json_schema_options o;
+  pst::json_schema_options o;
   o.max_violations = 2;
-  const pj::json_schema s(R"({"items": {"type": "string"}})", o);
+  const pst::json_schema s(R"({"items": {"type": "string"}})", o);
   const auto r = s.validate("[1, 2, 3, 4]");
   EXPECT_FALSE(r.valid);
   EXPECT_EQ(r.violations.size(), 2U);
@@ -290,15 +377,15 @@ TEST(JsonSchema, MaxViolations) {
 }
 
 TEST(JsonSchema, DeepAndHugeDocuments) {
-  const pj::json_schema tree(R"({"type": "array", "items": {"$ref": "#"}})");
+  const pst::json_schema tree(R"({"type": "array", "items": {"$ref": "#"}})");
   const std::string deep = std::string(10000, '[') + std::string(10000, ']');
   const auto r = tree.validate(deep);
   EXPECT_FALSE(r.valid);
   EXPECT_EQ(lines(r), L{" parse: nesting deeper than 1000 at byte 1000"});
-  pj::json_schema_options o;
+  pst::json_schema_options o;
   o.max_depth = 10000;
-  const pj::json_schema deep_tree(R"({"type": "array", "items": {"$ref": "#"}})", o);
-  pj::schema_result in_thread;
+  const pst::json_schema deep_tree(R"({"type": "array", "items": {"$ref": "#"}})", o);
+  pst::schema_result in_thread;
   std::thread([&] { in_thread = deep_tree.validate(deep); }).join();
   ASSERT_FALSE(in_thread.valid);
   EXPECT_EQ(in_thread.violations.size(), 1U);
@@ -307,23 +394,23 @@ TEST(JsonSchema, DeepAndHugeDocuments) {
   // validate_output uses the schema's max_depth unless parse options are given.
   const std::string d2000 = std::string(2000, '[') + std::string(2000, ']');
   EXPECT_TRUE(deep_tree.validate_output(d2000).valid);
-  EXPECT_EQ(deep_tree.validate_output(d2000, pj::json_output_options{}).parse.error,
-            pj::json_error_kind::too_deep);
+  EXPECT_EQ(deep_tree.validate_output(d2000, pst::json_output_options{}).parse.error,
+            pst::json_error_kind::too_deep);
 
   std::string big(10'000'002, 'a');
   big.front() = big.back() = '"';
-  const pj::json_schema p(R"({"type": "string", "pattern": "^(a|b)*$", "maxLength": 5})");
+  const pst::json_schema p(R"({"type": "string", "pattern": "^(a|b)*$", "maxLength": 5})");
   const auto h = p.validate(big);
   // ICU's backtracking stack is capped (8 MB on the heap): a documented violation, not a crash.
   EXPECT_EQ(lines(h),
             (L{" maxLength: expected at most 5 characters, got 10000000",
                " pattern: pattern '^(a|b)*$' could not be evaluated (ICU limit reached)"}));
-  const pj::json_schema simple(R"({"pattern": "^a+$"})");
+  const pst::json_schema simple(R"({"pattern": "^a+$"})");
   std::string long_text(100'002, 'a');
   long_text.front() = long_text.back() = '"';
   EXPECT_TRUE(simple.validate(long_text).valid);
   // Catastrophic backtracking stops at ICU's time limit (about 1 s) with the same violation.
-  const pj::json_schema evil(R"({"pattern": "^(a+)+$"})");
+  const pst::json_schema evil(R"({"pattern": "^(a+)+$"})");
   std::string evil_text(40, 'a');
   evil_text = "\"" + evil_text + "b\"";
   EXPECT_EQ(lines(evil.validate(evil_text)),
@@ -331,7 +418,7 @@ TEST(JsonSchema, DeepAndHugeDocuments) {
 }
 
 TEST(JsonSchema, BatchMatchesSingleAndIsThreadSafe) {
-  const pj::json_schema s(
+  const pst::json_schema s(
       R"({"type": "object", "required": ["a"], "properties": {"a": {"type": "integer"}}})");
   std::vector<std::string> texts;
   for (int i = 0; i < 500; ++i) {
@@ -450,7 +537,7 @@ void required_sites(const json& s, const json& doc, const std::string& ptr,
     for (const auto& r : s["required"]) out.emplace_back(ptr, r.get<std::string>());
     for (const auto& [name, sub] : s["properties"].items())
       if (doc.contains(name))
-        required_sites(sub, doc[name], ptr + "/" + pj::escape_json_pointer_token(name), out);
+        required_sites(sub, doc[name], ptr + "/" + pst::escape_json_pointer_token(name), out);
   } else if (s["type"] == "array") {
     for (std::size_t i = 0; i < doc.size(); ++i)
       required_sites(s["items"], doc[i], ptr + "/" + std::to_string(i), out);
@@ -468,7 +555,7 @@ TEST(JsonSchemaProperty, GeneratedDocumentsValidateAndMutationsFail) {
     json s = g.schema(0);
     if (s.value("type", "") != "object")
       s = {{"type", "object"}, {"properties", {{"a", s}}}, {"required", {"a"}}};
-    const pj::json_schema v(s.dump());
+    const pst::json_schema v(s.dump());
     for (int k = 0; k < 10; ++k) {
       const json doc = g.instance(s);
       const auto r = v.validate(doc.dump());
@@ -490,7 +577,7 @@ TEST(JsonSchemaProperty, GeneratedDocumentsValidateAndMutationsFail) {
       ASSERT_FALSE(b.valid) << broken.dump();
       ASSERT_LT(b.score, 1.0);
       ASSERT_GE(b.score, 0.0);
-      const std::string missing = where + "/" + pj::escape_json_pointer_token(key);
+      const std::string missing = where + "/" + pst::escape_json_pointer_token(key);
       bool found = false;
       for (const auto& x : b.violations)
         found = found || (x.pointer == missing && x.keyword == "required" &&
@@ -507,7 +594,7 @@ TEST(JsonSchemaProperty, ScoreAlwaysInRange) {
   for (int round = 0; round < 200; ++round) {
     const json s = g.schema(0);
     const json other = g.instance(g.schema(0));  // a document of some other schema
-    const auto r = pj::json_schema(s.dump()).validate(other.dump());
+    const auto r = pst::json_schema(s.dump()).validate(other.dump());
     ASSERT_GE(r.score, 0.0);
     ASSERT_LE(r.score, 1.0);
     ASSERT_EQ(r.valid, r.violations.empty());

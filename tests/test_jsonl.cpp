@@ -49,16 +49,26 @@ TEST(Jsonl, ReportsEveryBadLineWithItsNumber) {
   EXPECT_EQ(got.lines, (std::vector<std::size_t>{1, 8}));
   ASSERT_EQ(got.errors.size(), 6U);
   EXPECT_EQ(got.errors[0].line, 2U);
-  EXPECT_EQ(got.errors[0].message.rfind("[precis.parse_error] line 2: malformed JSON: ", 0), 0U);
+  EXPECT_EQ(got.errors[0].message.rfind("[precis.parse_error] line 2: malformed JSON at byte ", 0),
+            0U);
+  EXPECT_EQ(got.errors[0].message.find("json.exception"), std::string::npos);  // no internals
+  EXPECT_EQ(got.errors[0].message.find("last read"), std::string::npos);
+  EXPECT_EQ(got.errors[0].id, "");
   EXPECT_EQ(got.errors[1].message,
             "[precis.parse_error] line 3: a line must hold a JSON object, not array");
-  EXPECT_EQ(got.errors[2].message, "[precis.parse_error] line 4: field 'summary' is missing");
+  EXPECT_EQ(got.errors[2].message,
+            "[precis.invalid_argument] line 4 (id 'x'), field 'summary' is missing: every record "
+            "needs a summary");
+  EXPECT_EQ(got.errors[2].id, "x");
   EXPECT_EQ(got.errors[3].message,
-            "[precis.parse_error] line 5: field 'summary' must be a string, not number");
+            "[precis.invalid_argument] line 5 (id 'line 5'), field 'summary' must be a string, "
+            "not number");
   EXPECT_EQ(got.errors[4].message,
-            "[precis.invalid_utf8] line 6: invalid UTF-8 at byte 17 of the line");
+            "[precis.invalid_utf8] line 6 (id 'line 6'), field 'summary': invalid UTF-8 at byte "
+            "17 of the line");
   EXPECT_EQ(got.errors[5].message,
-            "[precis.parse_error] line 7: field 'references[1]' must be a string, not number");
+            "[precis.invalid_argument] line 7 (id 'line 7'), field 'references[1]' must be a "
+            "string, not number");
 }
 
 TEST(Jsonl, CustomAndNestedFieldNames) {
@@ -113,7 +123,8 @@ TEST(Jsonl, DeeplyNestedSummaryIsThatLinesError) {
   ASSERT_EQ(got.errors.size(), 2U);
   EXPECT_EQ(got.errors[0].line, 1U);
   EXPECT_EQ(got.errors[0].message,
-            "[precis.parse_error] line 1: field 'summary' is nested deeper than 512 levels");
+            "[precis.parse_error] line 1 (id 'a'), field 'summary' is nested deeper than 512 "
+            "levels");
   EXPECT_EQ(got.errors[1].line, 5U);
   ASSERT_EQ(got.records.size(), 3U);
   EXPECT_EQ(got.lines, (std::vector<std::size_t>{2, 3, 4}));
@@ -141,4 +152,88 @@ TEST(Jsonl, StructuredSummaryTextIsNlohmannsCompactDump) {
   ASSERT_EQ(got.records.size(), 2U);
   EXPECT_EQ(got.records[0].summary, nlohmann::json::parse(summary).dump());
   EXPECT_EQ(got.records[1].summary, "[]");
+}
+
+TEST(Jsonl, NullSummaryIsThatRecordsErrorWithItsId) {
+  const auto got = precis::io::parse_jsonl_line(R"({"id": "bio_7", "summary": null})", 3);
+  ASSERT_FALSE(got.value);
+  EXPECT_EQ(got.error.message,
+            "[precis.invalid_argument] line 3 (id 'bio_7'), field 'summary' is null: every record "
+            "needs a summary");
+  EXPECT_EQ(got.error.id, "bio_7");
+  const auto source = precis::io::parse_jsonl_line(
+      R"({"id": 4, "summary": "s", "sources": [{"id": "a", "text": null}]})", 1);
+  EXPECT_EQ(source.error.message,
+            "[precis.invalid_argument] line 1 (id '4'), field 'sources[0].text' is null: it must "
+            "be a string");
+}
+
+TEST(Jsonl, InvalidUtf8NamesTheFieldOrIsIgnoredInFieldsNotRead) {
+  const auto in_source = precis::io::parse_jsonl_line(
+      "{\"id\": \"a\", \"summary\": \"ok\", \"sources\": [\"fine\", \"bad \xC3\"]}", 2);
+  ASSERT_FALSE(in_source.value);
+  EXPECT_EQ(in_source.error.message.rfind(
+                "[precis.invalid_utf8] line 2 (id 'a'), field 'sources[1]': invalid UTF-8", 0),
+            0U);
+  const auto in_note = precis::io::parse_jsonl_line(
+      "{\"id\": \"b\", \"summary\": \"ok\", \"note\": \"\xFF\"}", 3);
+  ASSERT_TRUE(in_note.value);
+  EXPECT_EQ(in_note.value->summary, "ok");
+  const auto in_id = precis::io::parse_jsonl_line("{\"id\": \"\xFF\", \"summary\": \"ok\"}", 4);
+  ASSERT_FALSE(in_id.value);
+  EXPECT_EQ(in_id.error.message.rfind(
+                "[precis.invalid_utf8] line 4 (id 'line 4'), field 'id': invalid UTF-8", 0),
+            0U);
+}
+
+TEST(Jsonl, SourcesFieldFirstThenSource) {
+  const auto both =
+      precis::io::parse_jsonl_line(R"({"summary": "s", "sources": "new", "source": "old"})", 1);
+  ASSERT_TRUE(both.value);
+  EXPECT_EQ(both.value->sources[0].text, "new");
+  const auto old = precis::io::parse_jsonl_line(R"({"summary": "s", "source": "old"})", 1);
+  EXPECT_EQ(old.value->sources[0].text, "old");
+  precis::io::jsonl_fields fields;
+  fields.sources_fallback.clear();
+  EXPECT_TRUE(
+      precis::io::parse_jsonl_line(R"({"summary": "s", "source": "old"})", 1, fields)
+          .value->sources.empty());
+}
+
+TEST(Jsonl, LineReaderBoundsLinesAndResumesWithTheSameHashes) {
+  const std::string long_line(100, 'x');
+  const std::string text = "a\n\n  \n" + long_line + "\r\nb\r\nlast";
+  std::istringstream in(text);
+  precis::io::jsonl_line_reader reader(in, 10);
+  std::vector<precis::io::jsonl_raw_line> lines;
+  precis::io::jsonl_raw_line raw;
+  while (reader.next(raw)) lines.push_back(raw);
+  ASSERT_EQ(lines.size(), 4U);
+  EXPECT_EQ(lines[0].number, 1U);
+  EXPECT_EQ(lines[0].text, "a");
+  EXPECT_EQ(lines[1].number, 4U);
+  EXPECT_TRUE(lines[1].too_long);
+  EXPECT_EQ(lines[1].length, 101U);  // with its "\r"
+  EXPECT_TRUE(lines[1].text.empty());
+  EXPECT_EQ(lines[2].text, "b");
+  EXPECT_EQ(lines[3].text, "last");
+  EXPECT_EQ(lines[3].end_offset, text.size());
+  EXPECT_EQ(reader.offset(), text.size());
+  // Started again after line 4, a reader gives the same lines, offsets and hashes.
+  std::istringstream rest(text.substr(lines[1].end_offset));
+  precis::io::jsonl_line_reader resumed(rest, 10, 5, lines[1].end_offset, lines[1].end_hash);
+  ASSERT_TRUE(resumed.next(raw));
+  EXPECT_EQ(raw.number, 5U);
+  EXPECT_EQ(raw.end_hash, lines[2].end_hash);
+  ASSERT_TRUE(resumed.next(raw));
+  EXPECT_EQ(raw.end_hash, lines[3].end_hash);
+  EXPECT_FALSE(resumed.next(raw));
+  // One changed byte before a line changes its hash.
+  std::string changed = text;
+  changed[0] = 'c';
+  std::istringstream other(changed);
+  precis::io::jsonl_line_reader other_reader(other, 10);
+  while (other_reader.next(raw)) {
+  }
+  EXPECT_NE(other_reader.hash(), reader.hash());
 }

@@ -176,8 +176,8 @@ TEST(ScoreRecords, GroundedMetricsNeedNoReferences) {
   std::vector<precis::record> no_sources(1);
   no_sources[0] = {"d", "Rain.", {}, {}, ""};
   EXPECT_EQ(precis::score_records(no_sources, options, 1).errors[0],
-            "[precis.invalid_argument] record 0 (id 'd'), no sources: relevance, faithfulness and "
-            "conciseness need at least one");
+            "[precis.invalid_argument] record 0 (id 'd'), field 'sources' is empty: relevance, "
+            "faithfulness and conciseness need at least one source");
   // Reference-based metrics still ask for references.
   options.metrics = {"rouge1", "relevance"};
   const auto mixed = precis::score_records(records, options, 1);

@@ -1,4 +1,4 @@
-// Bindings of the citation metrics (precis/metrics/citations.hpp, precis/judge/
+// Bindings of the citation metrics (precis/metrics/citations.hpp, precis/structured/
 // structured_citations.hpp): options from keyword arguments, results to dicts, batches in C++
 // with the GIL released. The pure-Python wrappers are in precis/citations.py.
 #include <pybind11/functional.h>
@@ -20,12 +20,12 @@
 #include "precis/detail/parallel.hpp"
 #include "precis/embed/encoder.hpp"
 #include "precis/error.hpp"
-#include "precis/judge/structured_citations.hpp"
+#include "precis/structured/structured_citations.hpp"
 #include "precis/metrics/citations.hpp"
 
 namespace py = pybind11;
 namespace pm = precis::metrics;
-namespace pj = precis::judge;
+namespace pst = precis::structured;
 
 namespace {
 
@@ -35,7 +35,7 @@ using precis_python::utf8_of;
 // Options plus the structured-summary options, built once from keyword arguments.
 struct py_citation_options {
   pm::citation_options citation;
-  pj::structured_citation_options structured;
+  pst::structured_citation_options structured;
   std::shared_ptr<py::function> support;  // the Python judge, released with the GIL held
 };
 
@@ -118,7 +118,17 @@ std::shared_ptr<py_citation_scorer> make_scorer(std::vector<precis::source_doc> 
         ids.append(holder->scorer->source_id(i));
         texts.append(py::str(holder->sources[i].text));
       }
-      return (*fn)(py::str(std::string(claim)), ids, texts).cast<double>();
+      // A Python judge that raises (or returns no number) fails this summary's row, as any
+      // precis::error does: batches go on with the other rows.
+      try {
+        return (*fn)(py::str(std::string(claim)), ids, texts).cast<double>();
+      } catch (py::error_already_set& e) {
+        const std::string type = py::str(e.type().attr("__name__"));
+        precis::raise("support_failed",
+                      "support judge raised " + type + ": " + std::string(py::str(e.value())));
+      } catch (const py::cast_error&) {
+        precis::raise("support_failed", "support judge returned something that is not a number");
+      }
     };
   }
   {
@@ -237,7 +247,7 @@ py::dict to_dict(const pm::citation_result& r, std::string_view summary) {
 
 pm::citation_result score_text(const py_citation_scorer& s, const std::string& text,
                                bool structured) {
-  if (structured) return pj::score_structured(*s.scorer, text, s.options.structured);
+  if (structured) return pst::score_structured(*s.scorer, text, s.options.structured);
   return s.scorer->score(text);
 }
 
@@ -416,7 +426,7 @@ void bind_citations(py::module_& m) {
             const std::string text = utf8_of(summary, "summary");
             const auto claims =
                 structured
-                    ? pj::structured_claims(text, s.options.structured, s.scorer->options()).claims
+                    ? pst::structured_claims(text, s.options.structured, s.scorer->options()).claims
                     : s.scorer->claims(text);
             py::list out;
             for (const auto& c : claims) {

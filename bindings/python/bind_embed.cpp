@@ -191,8 +191,9 @@ std::vector<std::string> strings(const py::handle& seq, const char* name) {
 pm::embedding_options embedding_options(const std::string& agg, std::size_t chunk_sentences,
                                         std::size_t chunk_stride, float coverage_threshold,
                                         bool idf, const std::optional<std::vector<double>>& base,
-                                        std::size_t batch_size) {
+                                        std::size_t batch_size, bool contextual_tokens) {
   pm::embedding_options o;
+  o.contextual_tokens = contextual_tokens;
   o.aggregation = aggregation(agg);
   o.chunk_sentences = chunk_sentences;
   o.chunk_stride = chunk_stride;
@@ -211,6 +212,12 @@ void bind_embed(py::module_& m) {
   py::class_<pe::encoder, std::shared_ptr<pe::encoder>>(m, "Encoder")
       .def_property_readonly("id", &pe::encoder::id)
       .def_property_readonly("dimension", &pe::encoder::dimension)
+      .def_property_readonly("token_id",
+                             [](const pe::encoder& e) -> std::optional<std::string> {
+                               const auto* t = e.tokens();
+                               if (t == nullptr) return std::nullopt;
+                               return t->token_id();
+                             })
       .def(
           "encode",
           [](const pe::encoder& e, const py::object& texts, std::size_t batch_size) {
@@ -527,17 +534,20 @@ void bind_embed(py::module_& m) {
       .def(py::init([](std::shared_ptr<pe::encoder> enc, const py::object& sources,
                        const std::string& agg, std::size_t chunk_sentences,
                        std::size_t chunk_stride, float coverage_threshold, bool idf,
-                       const std::optional<std::vector<double>>& base, std::size_t batch_size) {
+                       const std::optional<std::vector<double>>& base, std::size_t batch_size,
+                       bool contextual_tokens) {
              const auto s = strings(sources, "sources");
-             return pm::embedding_scorer(
-                 std::move(enc), s,
-                 embedding_options(agg, chunk_sentences, chunk_stride, coverage_threshold, idf,
-                                   base, batch_size));
+             const auto o = embedding_options(agg, chunk_sentences, chunk_stride,
+                                              coverage_threshold, idf, base, batch_size,
+                                              contextual_tokens);
+             py::gil_scoped_release release;
+             return pm::embedding_scorer(std::move(enc), s, o);
            }),
            py::arg("encoder"), py::arg("sources"), py::arg("aggregation") = "max",
            py::arg("chunk_sentences") = 0, py::arg("chunk_stride") = 0,
            py::arg("coverage_threshold") = 0.5F, py::arg("idf") = true,
-           py::arg("baseline") = py::none(), py::arg("batch_size") = 256)
+           py::arg("baseline") = py::none(), py::arg("batch_size") = 256,
+           py::arg("contextual_tokens") = true)
       .def(
           "score",
           [](const pm::embedding_scorer& s, const py::object& text) {
@@ -571,7 +581,7 @@ void bind_embed(py::module_& m) {
       [](std::shared_ptr<pe::encoder> enc, const py::object& summaries, const py::object& sources,
          const std::string& agg, std::size_t chunk_sentences, std::size_t chunk_stride,
          float coverage_threshold, bool idf, const std::optional<std::vector<double>>& base,
-         std::size_t batch_size, unsigned threads) {
+         std::size_t batch_size, unsigned threads, bool contextual_tokens) {
         const auto t = strings(summaries, "summaries");
         std::vector<std::vector<std::string>> s;
         for (const auto& item : sources.cast<py::sequence>()) {
@@ -580,7 +590,7 @@ void bind_embed(py::module_& m) {
                           : strings(item, "sources[i]"));
         }
         const auto o = embedding_options(agg, chunk_sentences, chunk_stride, coverage_threshold,
-                                         idf, base, batch_size);
+                                         idf, base, batch_size, contextual_tokens);
         std::vector<pm::embedding_record_result> out;
         {
           py::gil_scoped_release release;
@@ -608,7 +618,7 @@ void bind_embed(py::module_& m) {
       py::arg("encoder"), py::arg("summaries"), py::arg("sources"), py::arg("aggregation") = "max",
       py::arg("chunk_sentences") = 0, py::arg("chunk_stride") = 0,
       py::arg("coverage_threshold") = 0.5F, py::arg("idf") = true, py::arg("baseline") = py::none(),
-      py::arg("batch_size") = 256, py::arg("threads") = 1);
+      py::arg("batch_size") = 256, py::arg("threads") = 1, py::arg("contextual_tokens") = true);
 }
 
 }  // namespace precis_python

@@ -32,8 +32,9 @@ precis::text::stemmer_kind stemmer_of(const std::string& name);
 
 void bind_grounded(pybind11::module_& m);  // bind_grounded.cpp
 void bind_embed(pybind11::module_& m);  // bind_embed.cpp
-void bind_judge(pybind11::module_& m);  // bind_judge.cpp
+void bind_structured(pybind11::module_& m);  // bind_structured.cpp
 void bind_citations(pybind11::module_& m);  // bind_citations.cpp
 void bind_stats(pybind11::module_& m);  // bind_stats.cpp
 void bind_compat(pybind11::module_& m);  // bind_compat.cpp
+void bind_encoder(pybind11::module_& m);  // bind_encoder.cpp
 }  // namespace precis_python

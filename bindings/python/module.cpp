@@ -496,8 +496,9 @@ PYBIND11_MODULE(_core, m) {
         py::arg("threads"));
   precis_python::bind_grounded(m);
   precis_python::bind_embed(m);
-  precis_python::bind_judge(m);
+  precis_python::bind_structured(m);
   precis_python::bind_citations(m);
   precis_python::bind_stats(m);
   precis_python::bind_compat(m);
+  precis_python::bind_encoder(m);
 }

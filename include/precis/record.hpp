@@ -28,11 +28,14 @@ struct record {
   /// metrics read its claims from the fields. Set by the JSONL reader when the summary field holds
   /// a JSON object or array (kept as its JSON text); see also `looks_structured`.
   bool structured = false;
+  /// The expected structured output as strict JSON text, for "json_match" (field-by-field
+  /// comparison with the summary, docs/judge/json_compare.md); empty = none.
+  std::string gold{};
 };
 
 /// Whether a summary given as text is a structured (JSON) summary for the citation metrics: its
 /// first non-space character is `{`, or it opens with a code fence (```), as LLMs write JSON.
-/// Prose never starts so; `score_records` reads such summaries with `judge::score_structured`.
+/// Prose never starts so; `score_records` reads such summaries with `structured::score_structured`.
 [[nodiscard]] inline bool looks_structured(std::string_view summary) noexcept {
   const auto first = summary.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos) return false;

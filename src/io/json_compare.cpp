@@ -1,12 +1,12 @@
-// Field-by-field comparison with a gold object; see docs/judge/json_compare.md.
-#include "precis/judge/json_compare.hpp"
+// Field-by-field comparison with a gold object; see docs/structured/json_compare.md.
+#include "precis/structured/json_compare.hpp"
 
 #include <cmath>
 
-#include "judge_json.hpp"
 #include "precis/text/normalize.hpp"
+#include "structured_json.hpp"
 
-namespace precis::judge {
+namespace precis::structured {
 namespace {
 
 using detail::value;
@@ -267,4 +267,4 @@ json_compare_result compare_json(std::string_view output, std::string_view gold,
   return r;
 }
 
-}  // namespace precis::judge
+}  // namespace precis::structured

@@ -1,13 +1,13 @@
-// Tolerant extraction of the JSON value in LLM output; see docs/judge/json_output.md.
-#include "precis/judge/json_output.hpp"
+// Tolerant extraction of the JSON value in LLM output; see docs/structured/json_output.md.
+#include "precis/structured/json_output.hpp"
 
 #include <algorithm>
 
-#include "judge_json.hpp"
 #include "precis/error.hpp"
 #include "precis/text/utf8.hpp"
+#include "structured_json.hpp"
 
-namespace precis::judge {
+namespace precis::structured {
 namespace {
 
 bool is_ws(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
@@ -277,4 +277,4 @@ std::optional<json_output> check_json(std::string_view text, std::size_t max_dep
   return r;
 }
 
-}  // namespace precis::judge
+}  // namespace precis::structured

@@ -1,24 +1,25 @@
 // JSON Schema (2020-12 subset) compiler and validator with field-level partial credit.
-// See docs/judge/json_schema.md. Patterns use ICU regular expressions on code points (ICU keeps
-// its backtracking stack on the heap with a limit, so long strings cannot overflow the C stack
-// as std::regex's recursive executor does).
-#include "precis/judge/json_schema.hpp"
+// See docs/structured/json_schema.md. Patterns use ICU regular expressions on code points (ICU
+// keeps its backtracking stack on the heap with a limit, so long strings cannot overflow the C
+// stack as std::regex's recursive executor does).
+#include "precis/structured/json_schema.hpp"
 
 #include <unicode/regex.h>
 #include <unicode/utext.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <deque>
 #include <map>
 #include <optional>
 #include <unordered_map>
 
-#include "judge_json.hpp"
 #include "precis/detail/parallel.hpp"
 #include "precis/error.hpp"
+#include "structured_json.hpp"
 
-namespace precis::judge {
+namespace precis::structured {
 namespace {
 
 using detail::value;
@@ -64,7 +65,267 @@ struct node {
   int not_schema = -1;
   int ref = -1;
   std::string ref_text;
+  std::uint8_t format = 0;  // a checked `format` (format_kind), 0: none
 };
+
+// ---- `format` ----
+// The formats checked (as assertions) when json_schema_options::check_formats is on; others
+// are listed by json_schema::unchecked_formats(). Checks follow the RFCs' grammars, no lookups.
+enum format_kind : std::uint8_t {
+  f_none,
+  f_date,
+  f_time,
+  f_date_time,
+  f_email,
+  f_hostname,
+  f_ipv4,
+  f_ipv6,
+  f_uri,
+  f_uri_reference,
+  f_uuid,
+  f_json_pointer,
+};
+
+struct format_info {
+  const char* name;
+  format_kind kind;
+  const char* expected;
+};
+
+constexpr format_info known_formats[] = {
+    {"date", f_date, "a date YYYY-MM-DD (RFC 3339)"},
+    {"time", f_time, "a time HH:MM:SS[.frac](Z|+HH:MM) (RFC 3339)"},
+    {"date-time", f_date_time, "a date-time YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM) (RFC 3339)"},
+    {"email", f_email, "an email address local@domain"},
+    {"hostname", f_hostname, "a host name (RFC 1123)"},
+    {"ipv4", f_ipv4, "an IPv4 address a.b.c.d"},
+    {"ipv6", f_ipv6, "an IPv6 address (RFC 4291)"},
+    {"uri", f_uri, "an absolute URI scheme:... (RFC 3986)"},
+    {"uri-reference", f_uri_reference, "a URI reference (RFC 3986)"},
+    {"uuid", f_uuid, "a UUID xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"},
+    {"json-pointer", f_json_pointer, "a JSON Pointer (RFC 6901)"},
+};
+
+bool is_digit(char ch) { return ch >= '0' && ch <= '9'; }
+bool is_alpha(char ch) { return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z'); }
+bool is_hex(char ch) {
+  return is_digit(ch) || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
+}
+
+// `n` digits at `i` as a number, or -1.
+int digits_at(std::string_view t, std::size_t i, std::size_t n) {
+  if (i + n > t.size()) return -1;
+  int x = 0;
+  for (std::size_t k = i; k < i + n; ++k) {
+    if (!is_digit(t[k])) return -1;
+    x = x * 10 + (t[k] - '0');
+  }
+  return x;
+}
+
+bool valid_date(std::string_view t) {
+  if (t.size() != 10 || t[4] != '-' || t[7] != '-') return false;
+  const int y = digits_at(t, 0, 4), m = digits_at(t, 5, 2), d = digits_at(t, 8, 2);
+  if (y < 0 || m < 1 || m > 12 || d < 1) return false;
+  static constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return d <= days[m - 1] + (m == 2 && leap ? 1 : 0);
+}
+
+bool valid_time(std::string_view t) {
+  if (t.size() < 9 || t[2] != ':' || t[5] != ':') return false;
+  const int h = digits_at(t, 0, 2), m = digits_at(t, 3, 2), sec = digits_at(t, 6, 2);
+  if (h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 60) return false;  // 60: leap
+  std::size_t i = 8;
+  if (t[i] == '.') {
+    const std::size_t start = ++i;
+    while (i < t.size() && is_digit(t[i])) ++i;
+    if (i == start) return false;
+  }
+  if (i == t.size()) return false;  // RFC 3339 requires the offset
+  if ((t[i] == 'Z' || t[i] == 'z') && i + 1 == t.size()) return true;
+  if ((t[i] != '+' && t[i] != '-') || i + 6 != t.size() || t[i + 3] != ':') return false;
+  const int oh = digits_at(t, i + 1, 2), om = digits_at(t, i + 4, 2);
+  return oh >= 0 && oh <= 23 && om >= 0 && om <= 59;
+}
+
+bool valid_hostname(std::string_view t) {
+  if (!t.empty() && t.back() == '.') t.remove_suffix(1);  // a fully qualified name
+  if (t.empty() || t.size() > 253) return false;
+  std::size_t label = 0;
+  for (std::size_t i = 0; i <= t.size(); ++i) {
+    if (i == t.size() || t[i] == '.') {
+      if (label == 0 || label > 63 || t[i - 1] == '-' || t[i - label] == '-') return false;
+      label = 0;
+    } else if (is_alpha(t[i]) || is_digit(t[i]) || t[i] == '-') {
+      ++label;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool valid_ipv4(std::string_view t) {
+  int parts = 0;
+  std::size_t i = 0;
+  while (true) {
+    const std::size_t start = i;
+    int x = 0;
+    while (i < t.size() && is_digit(t[i]) && i - start < 3) x = x * 10 + (t[i++] - '0');
+    const std::size_t len = i - start;
+    if (len == 0 || x > 255 || (len > 1 && t[start] == '0')) return false;
+    if (++parts == 4) return i == t.size();
+    if (i >= t.size() || t[i] != '.') return false;
+    ++i;
+  }
+}
+
+bool valid_ipv6(std::string_view t) {
+  // Eight groups of 1-4 hex digits, one "::" standing for one or more zero groups, and an IPv4
+  // address as the last 32 bits.
+  if (t.size() < 2 || t.size() > 45) return false;
+  int groups = 0;
+  bool compressed = false;
+  std::size_t i = 0;
+  if (t[0] == ':') {
+    if (t[1] != ':') return false;
+    compressed = true;
+    i = 2;
+    if (i == t.size()) return true;  // "::"
+  }
+  while (i < t.size()) {
+    const std::size_t start = i;
+    while (i < t.size() && is_hex(t[i]) && i - start < 5) ++i;
+    if (i < t.size() && t[i] == '.') {  // the IPv4 tail
+      if (!valid_ipv4(t.substr(start))) return false;
+      groups += 2;
+      i = t.size();
+      break;
+    }
+    const std::size_t len = i - start;
+    if (len == 0 || len > 4) return false;
+    ++groups;
+    if (i == t.size()) break;
+    if (t[i] != ':') return false;
+    ++i;
+    if (i < t.size() && t[i] == ':') {
+      if (compressed) return false;
+      compressed = true;
+      ++i;
+      if (i == t.size()) break;
+    } else if (i == t.size()) {
+      return false;  // a trailing single ':'
+    }
+  }
+  return compressed ? groups <= 7 : groups == 8;
+}
+
+bool uri_char(char ch) {
+  static constexpr std::string_view allowed = "-._~:/?#[]@!$&'()*+,;=";
+  return is_alpha(ch) || is_digit(ch) || allowed.find(ch) != std::string_view::npos;
+}
+
+// Characters of a URI reference, with valid %HH escapes.
+bool valid_uri_chars(std::string_view t) {
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (t[i] == '%') {
+      if (i + 2 >= t.size() || !is_hex(t[i + 1]) || !is_hex(t[i + 2])) return false;
+      i += 2;
+    } else if (!uri_char(t[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool valid_uri(std::string_view t) {
+  const std::size_t colon = t.find(':');
+  if (colon == std::string_view::npos || colon == 0 || !is_alpha(t[0])) return false;
+  for (std::size_t i = 1; i < colon; ++i) {
+    if (!is_alpha(t[i]) && !is_digit(t[i]) && t[i] != '+' && t[i] != '-' && t[i] != '.')
+      return false;
+  }
+  return valid_uri_chars(t.substr(colon + 1));
+}
+
+bool valid_email(std::string_view t) {
+  const std::size_t at = t.rfind('@');
+  if (at == std::string_view::npos || at == 0 || at > 64) return false;
+  const std::string_view local = t.substr(0, at), domain = t.substr(at + 1);
+  // The local part as a dot-atom (RFC 5322): atext runs separated by single dots.
+  static constexpr std::string_view atext = "!#$%&'*+-/=?^_`{|}~";
+  if (local.front() == '.' || local.back() == '.') return false;
+  for (std::size_t i = 0; i < local.size(); ++i) {
+    const char ch = local[i];
+    if (ch == '.') {
+      if (local[i - 1] == '.') return false;
+    } else if (!is_alpha(ch) && !is_digit(ch) && atext.find(ch) == std::string_view::npos &&
+               static_cast<unsigned char>(ch) < 0x80) {
+      return false;
+    }
+  }
+  if (domain.size() > 2 && domain.front() == '[' && domain.back() == ']') {
+    const std::string_view literal = domain.substr(1, domain.size() - 2);
+    return literal.starts_with("IPv6:") ? valid_ipv6(literal.substr(5)) : valid_ipv4(literal);
+  }
+  return valid_hostname(domain);
+}
+
+bool valid_uuid(std::string_view t) {
+  if (t.size() != 36) return false;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? t[i] != '-' : !is_hex(t[i])) return false;
+  }
+  return true;
+}
+
+bool valid_json_pointer(std::string_view t) {
+  if (!t.empty() && t[0] != '/') return false;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (t[i] == '~' && (i + 1 == t.size() || (t[i + 1] != '0' && t[i + 1] != '1'))) return false;
+  }
+  return true;
+}
+
+bool format_holds(std::uint8_t kind, std::string_view t) {
+  switch (kind) {
+    case f_date:
+      return valid_date(t);
+    case f_time:
+      return valid_time(t);
+    case f_date_time: {
+      const std::size_t sep = t.find_first_of("Tt");
+      return sep == 10 && valid_date(t.substr(0, 10)) && valid_time(t.substr(11));
+    }
+    case f_email:
+      return valid_email(t);
+    case f_hostname:
+      return valid_hostname(t);
+    case f_ipv4:
+      return valid_ipv4(t);
+    case f_ipv6:
+      return valid_ipv6(t);
+    case f_uri:
+      return valid_uri(t);
+    case f_uri_reference:
+      return valid_uri_chars(t);
+    case f_uuid:
+      return valid_uuid(t);
+    case f_json_pointer:
+      return valid_json_pointer(t);
+    default:
+      return true;
+  }
+}
+
+const format_info* format_of(std::uint8_t kind) {
+  for (const auto& f : known_formats) {
+    if (f.kind == kind) return &f;
+  }
+  return nullptr;
+}
 
 std::string schema_error_prefix(const std::string& ptr) {
   return "schema: at " + (ptr.empty() ? std::string("(root)") : ptr) + ": ";
@@ -113,6 +374,7 @@ struct json_schema::impl {
   std::vector<node> nodes;
   json_schema_options options;
   int root = 0;
+  std::vector<unchecked_format> unchecked_formats;
 
   // ---- compilation ----
   std::map<std::string, int> compiled;  // schema pointer -> node
@@ -350,12 +612,23 @@ struct json_schema::impl {
         n.one_of = schema_list(s, "oneOf", ptr);
       } else if (k == "not") {
         n.not_schema = compile(v, here);
+      } else if (k == "format") {
+        if (v.type != vkind::string) bad_schema(here, "expected a string");
+        const format_info* known = nullptr;
+        for (const auto& f : known_formats) {
+          if (v.text == f.name) known = &f;
+        }
+        if (known != nullptr && options.check_formats) {
+          n.format = known->kind;
+        } else {
+          unchecked_formats.push_back({ptr, v.text});
+        }
       } else if (k == "$ref") {
         if (v.type != vkind::string) bad_schema(here, "expected a string");
         n.ref_text = v.text;
         pending_refs.emplace_back(index, here);
       }
-      // Anything else ($schema, $id, title, description, format, default, examples, $defs,
+      // Anything else ($schema, $id, title, description, default, examples, $defs,
       // definitions, and keywords outside the subset) is ignored here; $defs and definitions are
       // compiled when a $ref reaches them.
     }
@@ -374,11 +647,13 @@ struct json_schema::impl {
       drain();
     }
     compiled.clear();
+    std::sort(unchecked_formats.begin(), unchecked_formats.end(),
+              [](const auto& a, const auto& b) { return a.pointer < b.pointer; });
   }
 
   // ---- evaluation ----
   struct context {
-    std::vector<schema_violation>* out;  // null while probing anyOf/oneOf/not branches
+    std::vector<schema_violation>* out;  // a probe's: its first violation only (max 1)
     std::size_t* count;
     std::size_t max;
     std::string pointer;
@@ -535,6 +810,13 @@ struct json_schema::impl {
           emit(c, "pattern", [&] { return "does not match pattern '" + s.pattern_text + "'"; });
         }
       }
+      if (s.format != f_none && !format_holds(s.format, v.text)) {
+        ++own_fail;
+        emit(c, "format", [&] {
+          const format_info* f = format_of(s.format);
+          return "is not a valid " + std::string(f->name) + " (expected " + f->expected + ")";
+        });
+      }
     } else if (v.type == vkind::array) {
       const std::size_t n = v.items.size();
       if (s.min_items && n < *s.min_items) {
@@ -609,12 +891,33 @@ struct json_schema::impl {
     std::size_t resume_len = 0;    // c->pointer length to restore when the child returns
     bool member_required = false;  // members: the member awaiting its credit is required
     bool probing = false;          // the child evaluates an anyOf/oneOf/not branch
+    // anyOf/oneOf: the branch with the best credit so far (the first of equals) and its first
+    // violation, named when no branch matches.
+    std::size_t closest = 0;
+    std::size_t closest_rank = 0;
+    std::optional<schema_violation> closest_reason{};
   };
-  // The context of an anyOf/oneOf/not branch: violations are counted, not reported.
+  // The context of an anyOf/oneOf/not branch: violations are counted, and the first is kept.
   struct probe_context {
     std::size_t count = 0;
-    context c{nullptr, nullptr, 0, {}};
+    std::vector<schema_violation> first;
+    context c{nullptr, nullptr, 1, {}};
   };
+
+  // "; closest is branch 1 (credit 0.50): at /a, type: expected string, got integer"
+  static std::string closest_text(const frame& f) {
+    std::string text = "; closest is branch " + std::to_string(f.closest);
+    char credit[32];
+    std::snprintf(credit, sizeof credit, " (credit %.2f)", f.best);
+    text += credit;
+    if (f.closest_reason) {  // its pointer is relative to the value the branch was tried on
+      const auto& r = *f.closest_reason;
+      text += ": ";
+      if (!r.pointer.empty()) text += "at " + r.pointer + ", ";
+      text += r.keyword + ": " + r.message;
+    }
+    return text;
+  }
 
   static void member_credit(frame& f, double credit) {
     if (f.member_required) {
@@ -641,6 +944,22 @@ struct json_schema::impl {
         has_returned = false;
         c.pointer.resize(f.resume_len);
         if (f.probing) {
+          const bool branch = f.at == step::any_of || f.at == step::one_of;
+          if (branch) {
+            // Closest: the best credit; among equals, a branch whose type fits, then the one
+            // with the fewest violations, then the first.
+            const probe_context& p = probes.back();
+            const bool type_fits = p.first.empty() || p.first.front().keyword != "type";
+            const std::size_t rank =
+                (type_fits ? std::size_t{1} << 40 : 0) +
+                ((std::size_t{1} << 40) - 1 - std::min(p.count, (std::size_t{1} << 40) - 1));
+            if (f.i == 1 || returned > f.best || (returned == f.best && rank > f.closest_rank)) {
+              f.closest = f.i - 1;
+              f.closest_rank = rank;
+              f.closest_reason.reset();
+              if (!p.first.empty()) f.closest_reason = p.first.front();
+            }
+          }
           probes.pop_back();
           f.probing = false;
         }
@@ -681,6 +1000,7 @@ struct json_schema::impl {
       const auto probe = [&](int sub) {
         probe_context& p = probes.emplace_back();
         p.c.count = &p.count;
+        p.c.out = &p.first;
         f.probing = true;
         call(sub, v, p.c, nullptr);
       };
@@ -804,7 +1124,7 @@ struct json_schema::impl {
             if (!s.any_of.empty() && f.best < 1.0) {
               emit(c, "anyOf", [&] {
                 return "does not match any of the " + std::to_string(s.any_of.size()) +
-                       " schemas in anyOf";
+                       " schemas in anyOf" + closest_text(f);
               });
               f.applied = std::min(f.applied, f.best);
             }
@@ -823,7 +1143,7 @@ struct json_schema::impl {
               if (f.matched == 0) {
                 emit(c, "oneOf", [&] {
                   return "does not match any of the " + std::to_string(s.one_of.size()) +
-                         " schemas in oneOf";
+                         " schemas in oneOf" + closest_text(f);
                 });
                 f.applied = std::min(f.applied, f.best);
               } else if (f.matched > 1) {
@@ -897,6 +1217,10 @@ json_schema::json_schema(std::string_view schema_json, const json_schema_options
   impl_ = std::move(p);
 }
 
+const std::vector<unchecked_format>& json_schema::unchecked_formats() const {
+  return impl_->unchecked_formats;
+}
+
 schema_result json_schema::validate(std::string_view json_text) const {
   json_output_options o;
   o.max_depth = impl_->options.max_depth;
@@ -930,4 +1254,4 @@ std::vector<schema_result> json_schema::validate_batch(const std::vector<std::st
   return out;
 }
 
-}  // namespace precis::judge
+}  // namespace precis::structured

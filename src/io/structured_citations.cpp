@@ -1,17 +1,17 @@
 /// @file structured_citations.cpp
 /// Structured summaries (JSON with citations per field) to claims; see
-/// precis/judge/structured_citations.hpp.
+/// precis/structured/structured_citations.hpp.
 
-#include "precis/judge/structured_citations.hpp"
+#include "precis/structured/structured_citations.hpp"
 
 #include <algorithm>
 #include <string>
 #include <utility>
 
-#include "judge_json.hpp"
 #include "precis/error.hpp"
+#include "structured_json.hpp"
 
-namespace precis::judge {
+namespace precis::structured {
 namespace {
 
 using detail::value;
@@ -150,4 +150,4 @@ metrics::citation_result score_structured(const metrics::citation_scorer& scorer
   return scorer.score_claims(claims.claims);
 }
 
-}  // namespace precis::judge
+}  // namespace precis::structured

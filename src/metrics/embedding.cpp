@@ -306,6 +306,33 @@ relaxed_wmd_result relaxed_wmd(matrix_ref summary_words, matrix_ref source_words
 
 // ---- scorer -------------------------------------------------------------------------------
 
+namespace {
+
+// Consecutive sentences' pieces packed into sequences of at most `max_pieces` (a longer sentence
+// is cut), so that every piece is encoded with as much of its context as the model takes.
+std::vector<std::vector<std::int32_t>> pack_sentences(
+    const std::vector<std::vector<std::int32_t>>& sentence_pieces, std::size_t max_pieces) {
+  std::vector<std::vector<std::int32_t>> out;
+  std::vector<std::int32_t> current;
+  auto flush = [&] {
+    if (!current.empty()) out.push_back(std::move(current));
+    current.clear();
+  };
+  for (const auto& p : sentence_pieces) {
+    if (current.size() + p.size() > max_pieces) flush();
+    for (std::size_t b = 0; b < p.size(); b += max_pieces) {
+      const std::size_t e = std::min(b + max_pieces, p.size());
+      if (current.size() + (e - b) > max_pieces) flush();
+      current.insert(current.end(), p.begin() + static_cast<std::ptrdiff_t>(b),
+                     p.begin() + static_cast<std::ptrdiff_t>(e));
+    }
+  }
+  flush();
+  return out;
+}
+
+}  // namespace
+
 embedding_scorer::embedding_scorer(std::shared_ptr<const embed::encoder> encoder,
                                    std::span<const std::string> sources,
                                    const embedding_options& options)
@@ -366,6 +393,38 @@ embedding_scorer::embedding_scorer(std::shared_ptr<const embed::encoder> encoder
   idf_documents_ = sentences_.size();
   chunk_vectors_ = embed::encode_batched(*encoder_, chunk_texts, options_.batch_size);
   sentence_vectors_ = embed::encode_batched(*encoder_, sentence_texts, options_.batch_size);
+  if (options_.contextual_tokens) token_encoder_ = encoder_->tokens();
+  if (token_encoder_ != nullptr) {
+    // Contextual BERTScore: each source's sentences packed into model-length sequences; IDF
+    // documents are the source sentences, keyed by piece id.
+    std::vector<std::int32_t> ids;
+    std::vector<std::vector<std::int32_t>> sequences;
+    std::size_t k = 0;
+    for (std::size_t src = 0; src < sources.size(); ++src) {
+      std::vector<std::vector<std::int32_t>> sentence_pieces;
+      for (; k < sentences_.size() && sentences_[k].source == src; ++k) {
+        auto p = token_encoder_->pieces(sentence_texts[k]);
+        std::vector<std::int32_t> distinct(p);
+        std::sort(distinct.begin(), distinct.end());
+        distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+        for (const auto id : distinct) ++piece_df_[id];
+        ids.insert(ids.end(), p.begin(), p.end());
+        sentence_pieces.push_back(std::move(p));
+      }
+      for (auto& q : pack_sentences(sentence_pieces, token_encoder_->max_pieces())) {
+        sequences.push_back(std::move(q));
+      }
+    }
+    piece_vectors_ = token_encoder_->embed_pieces(sequences);
+    piece_weights_.resize(ids.size());
+    const double m1 = static_cast<double>(idf_documents_) + 1.0;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      piece_weights_[i] = options_.idf ? static_cast<float>(std::log(
+                                             m1 / (static_cast<double>(piece_df_[ids[i]]) + 1.0)))
+                                       : 1.0F;
+    }
+    return;
+  }
   const std::vector<std::string_view> type_views(token_types_.begin(), token_types_.end());
   if (!type_views.empty()) {
     token_vectors_ = embed::encode_batched(*encoder_, type_views, options_.batch_size);
@@ -396,6 +455,26 @@ embedding_result embedding_scorer::score(std::string_view summary) const {
     sents.push_back(a->text().substr(sp.begin, sp.end - sp.begin));
   const row_matrix ss = embed::encode_batched(*encoder_, sents, options_.batch_size);
   r.alignment = align_sentences(ss, sentence_vectors_, options_.alignment);
+  if (token_encoder_ != nullptr) {
+    // contextual tokens: the summary's sentences packed as the sources' were
+    std::vector<std::vector<std::int32_t>> sentence_pieces;
+    std::vector<float> weights;
+    const double m1 = static_cast<double>(idf_documents_) + 1.0;
+    for (const auto& text : sents) {
+      sentence_pieces.push_back(token_encoder_->pieces(text));
+      for (const auto id : sentence_pieces.back()) {
+        const auto it = piece_df_.find(id);
+        const double df = it == piece_df_.end() ? 0.0 : static_cast<double>(it->second);
+        weights.push_back(options_.idf ? static_cast<float>(std::log(m1 / (df + 1.0))) : 1.0F);
+      }
+    }
+    if (!weights.empty() && piece_vectors_.rows() > 0) {
+      const row_matrix tv = token_encoder_->embed_pieces(
+          pack_sentences(sentence_pieces, token_encoder_->max_pieces()));
+      r.bertscore = bertscore(tv, piece_vectors_, weights, piece_weights_, options_.baseline);
+    }
+    return r;
+  }
   // tokens: distinct summary types, weighted by count * idf
   std::unordered_map<std::string_view, std::uint32_t> rows;
   std::vector<std::string_view> types;

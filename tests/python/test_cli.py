@@ -26,13 +26,16 @@ def test_score_reports_malformed_lines_and_failed_records(tmp_path):
                                              "the cat is on the mat")["rouge1"]["f1"]
     assert rows[0]["bleu"] == precis.bleu("the cat sat on the mat", "the cat is on the mat")["score"]
     assert rows[1]["error"].startswith("[precis.parse_error] line 2: malformed JSON")
-    assert rows[2]["error"] == ("[precis.parse_error] line 4: field 'summary' must be a string, "
-                                "not number")
+    assert rows[1]["id"] is None and "json.exception" not in rows[1]["error"]
+    # A record with a bad field keeps its id; the error names the record and the field.
+    assert rows[2]["id"] == "r3"
+    assert rows[2]["error"] == ("[precis.invalid_argument] line 4 (id 'r3'), field 'summary' must "
+                                "be a string, not number")
     assert rows[3]["error"] == ("[precis.invalid_argument] line 5 (id 'r4'), field "
                                 "'references' is empty: reference-based metrics need at least one")
     assert rows[3]["rouge1"] is None
     assert rows[4]["error"] is None and rows[4]["rouge1"] > 0
-    assert "2 records scored, 1 failed, 2 malformed lines" in proc.stdout
+    assert "2 records scored, 2 failed, 1 malformed lines" in proc.stdout
     assert "line 2: malformed JSON" in proc.stderr
 
 
@@ -90,3 +93,69 @@ def test_structured_summaries_as_json_text_or_objects(tmp_path):
         assert row["citation_cited_claims"] == expected["cited_claims"]
         assert row["citation_valid_citations"] == expected["valid_citations"]
         assert row["citation_supported_claims"] == expected["supported_claims"]
+
+
+def test_embedding_schema_and_citation_threshold_equal_the_python_calls(tmp_path):
+    data = ROOT / "examples" / "data" / "biographies.jsonl"
+    rows = [json.loads(l) for l in data.read_text().splitlines()][:12]
+    path = tmp_path / "bio.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    summaries = [r["summary"] if isinstance(r["summary"], str) else json.dumps(r["summary"])
+                 for r in rows]
+    sources = [[s["text"] for s in r["sources"]] for r in rows]
+    # Encoders: the built-in hashed one, a fitted LSA model and a word vector file.
+    lsa = precis.LsaEncoder.fit([t for s in sources for t in s], rank=8)
+    lsa.save(str(tmp_path / "model.lsa"))
+    words = sorted({w.lower() for s in sources for t in s for w in t.split() if w.isalpha()})
+    with open(tmp_path / "vectors.txt", "w") as f:
+        for k, w in enumerate(words):
+            f.write(w + " " + " ".join(str(((k * 7 + d * 3) % 11) / 10.0) for d in range(4)) + "\n")
+    encoders = {"hashed": None, f"lsa:{tmp_path / 'model.lsa'}": lsa,
+                f"vectors:{tmp_path / 'vectors.txt'}": precis.WordVectorEncoder(
+                    precis.WordVectors(str(tmp_path / "vectors.txt")), "vectors.txt")}
+    for spec, encoder in encoders.items():
+        proc = run("score", str(path), "-m", "embedding", "--encoder", spec, "-o", "-", "-q")
+        assert proc.returncode == 0, proc.stderr
+        got = [json.loads(line) for line in proc.stdout.splitlines()]
+        want = precis.embedding_score(summaries, sources, encoder=encoder)
+        for k in range(len(rows)):
+            for column in ("embedding_cosine", "alignment_support", "bertscore_f1"):
+                assert got[k][column] == want[column][k], (spec, k, column)
+    bad = run("score", str(path), "-m", "embedding", "--encoder", "bert", "-o", "-")
+    assert bad.returncode == 2 and "unknown encoder 'bert'" in bad.stderr
+    # Schema: the same verdicts as precis.JsonSchema.
+    schema = {"type": "object", "required": ["name", "occupation"]}
+    (tmp_path / "schema.json").write_text(json.dumps(schema))
+    proc = run("score", str(path), "-m", "schema", "--schema", str(tmp_path / "schema.json"),
+               "-o", "-", "-q")
+    assert proc.returncode == 0, proc.stderr
+    got = [json.loads(line) for line in proc.stdout.splitlines()]
+    want = precis.JsonSchema(schema).validate_batch(summaries)
+    assert [g["schema_score"] for g in got] == list(want["score"])
+    assert [g["schema_valid"] == 1.0 for g in got] == list(want["valid"])
+    assert run("score", str(path), "-m", "schema", "-o", "-").returncode == 2  # no --schema
+    # The citation threshold moves the verdicts as the option of the citation scorer does.
+    for threshold in (0.2, 0.9):
+        proc = run("score", str(path), "-m", "citations", "--citation-threshold", str(threshold),
+                   "-o", "-", "-q")
+        got = [json.loads(line) for line in proc.stdout.splitlines()]
+        text_rows = [k for k, r in enumerate(rows) if r["format"] == "text"]
+        want = precis.citation_batch(summaries=[summaries[k] for k in text_rows],
+                                     sources=[rows[k]["sources"] for k in text_rows],
+                                     support_threshold=threshold)
+        assert [got[k]["citation_supported_claims"] for k in text_rows] == \
+            list(want["citation_supported_claims"])
+
+
+def test_json_match_equals_compare_json(tmp_path):
+    data = ROOT / "examples" / "data" / "biographies.jsonl"
+    rows = [json.loads(l) for l in data.read_text().splitlines()]
+    rows = [r for r in rows if r["format"] == "json"][:8]
+    gold = {"city": {"value": "Denver"}, "age": {"value": "24"}}
+    path = tmp_path / "bio.jsonl"
+    path.write_text("\n".join(json.dumps(dict(r, gold=gold)) for r in rows) + "\n")
+    proc = run("score", str(path), "-m", "json_match", "-o", "-", "-q")
+    assert proc.returncode == 0, proc.stderr
+    got = [json.loads(line)["json_match"] for line in proc.stdout.splitlines()]
+    assert got == [precis.compare_json(r["summary"], gold)["score"] for r in rows]
+    assert len(set(got)) > 1

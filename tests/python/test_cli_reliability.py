@@ -1,12 +1,9 @@
 """The precis command under hostile conditions (docs/reliability.md): a deep line is that line's
-error, writes are checked (exit 4 naming the path), output is atomic and SIGINT/SIGTERM stop
-cleanly at any point."""
+error, writes are checked (exit 4 naming the path), output is replaced only when complete.
+Interrupted runs and --resume: test_cli_stream.py."""
 import json
 import os
-import random
-import signal
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -29,8 +26,9 @@ def test_deeply_nested_summary_is_one_lines_error(tmp_path):
     proc = run("score", str(data), "-o", str(out), "-q")
     assert proc.returncode == 3, proc.stderr  # was SIGSEGV (-11) with nothing written
     rows = [json.loads(line) for line in out.read_text().splitlines()]
-    assert rows[0] == {"line": 1, "id": None, "error": "[precis.parse_error] line 1: field "
-                                                       "'summary' is nested deeper than 512 levels"}
+    assert rows[0]["line"] == 1 and rows[0]["id"] == "line 1" and rows[0]["rouge1"] is None
+    assert rows[0]["error"] == ("[precis.parse_error] line 1 (id 'line 1'), field 'summary' is "
+                                "nested deeper than 512 levels")
     assert rows[1]["id"] == "ok" and rows[1]["rouge1"] == 1.0 and rows[1]["error"] is None
 
 
@@ -77,57 +75,6 @@ def test_output_replaced_atomically_keeps_mode_and_symlinks(tmp_path):
     assert run("score", str(ARTICLES), "-o", str(out), "-m", "meteor").returncode == 2
     assert out.read_text() == "old\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link.jsonl", "out.jsonl"]
-
-
-def big_input(path, n):
-    rows = [json.loads(l) for l in ARTICLES.read_text().splitlines()]
-    with open(path, "w") as f:
-        for i in range(n):
-            r = dict(rows[i % len(rows)])
-            r["id"] = f"r{i}"
-            f.write(json.dumps(r) + "\n")
-
-
-def test_signals_at_random_points_leave_old_output_intact(tmp_path):
-    data = tmp_path / "big.jsonl"
-    big_input(data, 4000)
-    out = tmp_path / "out.jsonl"
-    old = "previous results\n" * 1000
-    start = time.monotonic()
-    full = run("score", str(data), "-o", str(out), "-q", "-j", "1")
-    duration = time.monotonic() - start
-    assert full.returncode == 0, full.stderr
-    complete = out.read_text()
-    assert len(complete.splitlines()) == 4000
-    rng = random.Random(20261203)
-    outcomes = set()
-    for trial in range(24):
-        out.write_text(old)
-        sig = signal.SIGINT if trial % 2 == 0 else signal.SIGTERM
-        proc = subprocess.Popen([CLI, "score", str(data), "-o", str(out), "-q", "-j", "1"],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        # Half the kills anywhere in the run, half near its end, where the lines are written.
-        at = rng.uniform(0.0, 1.1) if trial < 12 else rng.uniform(0.8, 1.05)
-        time.sleep(at * duration)
-        proc.send_signal(sig)
-        _, err = proc.communicate(timeout=300)
-        left = sorted(p.name for p in tmp_path.iterdir())
-        assert left == ["big.jsonl", "out.jsonl"], (trial, left)  # no temporary file left behind
-        if proc.returncode == 0:  # finished before the signal
-            assert out.read_text() == complete
-            outcomes.add("finished")
-            continue
-        assert proc.returncode == 128 + sig, (proc.returncode, err)
-        name = "SIGINT" if sig == signal.SIGINT else "SIGTERM"
-        assert f"precis: stopped by {name}" in err, err
-        if "after the output was complete" in err:
-            assert out.read_text() == complete
-        else:
-            assert out.read_text() == old, err  # the old output, whole
-            assert f"'{out}' was not changed" in err
-        outcomes.add(err.split(" by ")[1].split(" ", 1)[1].split(";")[0].strip()[:14])
-    print(sorted(outcomes))
-    assert outcomes  # at least one trial ran; the set shows which stages were hit
 
 
 def test_unreadable_input_exits_4(tmp_path):

@@ -3,7 +3,7 @@ C++ side never recurses on nesting depth, so nothing here may crash the interpre
 import threading
 
 import precis
-from precis import judge
+from precis import structured
 
 
 def on_small_stack(fn, size=256 * 1024):
@@ -33,7 +33,7 @@ DEEP = "[" * 10000 + "]" * 10000
 def test_parse_validate_compare_deep_on_small_stack():
     def work():
         parsed = precis.parse_json_output(DEEP, max_depth=10000)
-        schema = judge.JsonSchema({"type": "array", "items": {"$ref": "#"}}, max_depth=10000)
+        schema = structured.JsonSchema({"type": "array", "items": {"$ref": "#"}}, max_depth=10000)
         checked = schema.validate(DEEP, tolerant=False)
         compared = precis.compare_json(DEEP, DEEP)
         claims = precis.structured_citations(DEEP, ["a source"], max_depth=10000)

@@ -169,7 +169,7 @@ def test_precomputed_encoder():
 def test_scorer_text_level_and_batch_threads():
     src = ("The city council approved the new budget on Monday. Spending on schools rises by "
            "ten percent. Critics said the plan ignores public transport.")
-    scorer = precis.EmbeddingScorer(src)
+    scorer = precis.EmbeddingScorer(src, encoder="hashed")
     same = scorer.score(src)
     assert same["document_cosine"] == pytest.approx(1.0, abs=1e-5)
     assert same["bertscore"]["f1"] == pytest.approx(1.0, abs=1e-5)
@@ -183,7 +183,7 @@ def test_scorer_text_level_and_batch_threads():
     assert res[3]["bertscore"] == res[0]["bertscore"]
 
     table = precis.embedding_score(summaries[:2] + [""], [src, [src, "Another source."], src],
-                                   threads=2)
+                                   encoder="hashed", threads=2)
     assert list(table["error"]) == [None, None, None]
     assert table["embedding_cosine"][2] == 0.0
     assert table["bertscore_f1"][0] > 0.2
@@ -252,7 +252,7 @@ def test_bertscore_batch_equals_single_and_surrogates():
         one = precis.bertscore(xs[i], ys[i], summary_weights=wx[xo[i]:xo[i + 1]],
                                source_weights=wy[yo[i]:yo[i + 1]])
         assert out[i].tolist() == [one["f1"], one["precision"], one["recall"]]
-    scorer = precis.EmbeddingScorer("A source sentence.")
+    scorer = precis.EmbeddingScorer("A source sentence.", encoder="hashed")
     with pytest.raises(ValueError, match=r"^\[precis.invalid_utf8\] summary: invalid UTF-8"):
         scorer.score("bad \udcff")
 

@@ -8,7 +8,7 @@ import pytest
 
 import precis
 import precis.embed as pe
-from precis import judge
+from precis import structured
 
 BAD = "ok \ud800 x"
 
@@ -20,11 +20,11 @@ SINGLE_CALLS = {
     "rouge": lambda: precis.rouge(BAD, "ok"),
     "bleu": lambda: precis.bleu(BAD, "ok"),
     "chrf": lambda: precis.chrf(BAD, "ok"),
-    "parse_json_output": lambda: judge.parse_json_output('["' + BAD + '"]'),
+    "parse_json_output": lambda: structured.parse_json_output('["' + BAD + '"]'),
     "parse_citations": lambda: precis.parse_citations(BAD),
     "citations": lambda: precis.citations(BAD, ["ok"]),
     "grounded": lambda: precis.grounded(BAD, ["ok"]),
-    "JsonSchema": lambda: judge.JsonSchema('{"const": "' + BAD + '"}'),  # was TypeError
+    "JsonSchema": lambda: structured.JsonSchema('{"const": "' + BAD + '"}'),  # was TypeError
 }
 
 

@@ -239,14 +239,14 @@ def chrf_batch(summaries: Sequence[str], references: Sequence[References], *,
                  chrf=options)
 
 # Areas with modules of their own; their public names are precis' too.
-from . import embed as _embed, grounded as _grounded, judge as _judge  # noqa: E402
+from . import embed as _embed, grounded as _grounded, structured as _structured  # noqa: E402
 from . import citations as _citations  # noqa: E402
 from .grounded import *  # noqa: F401,F403,E402
 from .embed import *  # noqa: F401,F403,E402
-from .judge import *  # noqa: F401,F403,E402
+from .structured import *  # noqa: F401,F403,E402
 from .citations import *  # noqa: F401,F403,E402
 
-__all__ += _grounded.__all__ + _embed.__all__ + _judge.__all__ + _citations.__all__
+__all__ += _grounded.__all__ + _embed.__all__ + _structured.__all__ + _citations.__all__
 
 # Meta-evaluation: precis.stats holds the correlations and bootstrap; the two table functions are
 # top-level names too.
@@ -266,3 +266,7 @@ __all__ += ["MetricSet", "Verdict", "assert_passes", "check", "load_metric_set"]
 from .tracking import log_to_mlflow  # noqa: E402  (imports mlflow only when called)
 
 __all__ += ["log_to_mlflow"]
+# The C++ BERT sentence encoder and cross-encoder (docs/encoder.md).
+from . import encoder  # noqa: E402
+from .encoder import BertCrossEncoder, BertEncoder, find_model, load_encoder  # noqa: E402,F401
+__all__ += ["encoder", "BertEncoder", "BertCrossEncoder", "find_model", "load_encoder"]

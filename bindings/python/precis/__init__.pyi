@@ -62,5 +62,10 @@ def chrf_batch(summaries: Sequence[str], references: Sequence[References], *, th
 
 from .embed import *
 from .grounded import *
-from .judge import *
+from .structured import *
 from .citations import *
+from . import encoder as encoder
+from .encoder import BertCrossEncoder as BertCrossEncoder
+from .encoder import BertEncoder as BertEncoder
+from .encoder import find_model as find_model
+from .encoder import load_encoder as load_encoder

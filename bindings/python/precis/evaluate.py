@@ -184,12 +184,19 @@ def evaluate(data, metrics: Sequence[str] = DEFAULT_METRICS, *, summary: str = "
     ``gold``). ``progress``: a tqdm bar on stderr (default: when stderr is a terminal and there
     are 1,000 records or more). ``details=True`` returns an :class:`Evaluation` with the
     per-sentence, per-claim and per-field tables too.
+
+    ``encoder``: the encoder of the ``embedding`` metric: ``None`` (default: ``BertEncoder`` with
+    the packaged all-MiniLM-L6-v2; the hashed encoder, with a warning, when the model package is
+    missing), ``"hashed"``, ``"bert"``, a model name or folder, a precis ``Encoder`` or a callable
+    (``precis.resolve_encoder``). ``frame.attrs["signatures"]["embedding"]`` names the encoder,
+    its model digest and the options. The grounded metrics take one through
+    ``grounded={"encoder": ...}`` (default: none, lexical support).
     """
     import pandas as pd
     from .citations import CitationScorer, citation_batch
     from .embed import embedding_score
     from .grounded import grounded_batch, grounded_sentences
-    from .judge import JsonSchema, compare_json
+    from .structured import JsonSchema, compare_json
     from . import score as reference_score
 
     unknown = [m for m in metrics if m not in EVALUATE_METRICS]
@@ -308,8 +315,13 @@ def evaluate(data, metrics: Sequence[str] = DEFAULT_METRICS, *, summary: str = "
                                            "dangling": claim["dangling"]})
         run("citations", ready, citation_chunk)
 
+    signatures: Dict[str, str] = {}
     if "embedding" in metrics:
+        from .embed import embedding_signature, resolve_encoder
+
         ready = [i for i in range(n) if summaries[i] is not None and srcs[i] is not None]
+        encoder = resolve_encoder(encoder)
+        signatures["embedding"] = embedding_signature(encoder)
 
         def as_texts(s):
             if isinstance(s, str):
@@ -381,6 +393,9 @@ def evaluate(data, metrics: Sequence[str] = DEFAULT_METRICS, *, summary: str = "
 
     frame = pd.DataFrame({"id": ids, **columns}, index=pd.Index(index))
     frame["error"] = [("; ".join(e) if e else None) for e in errors]
+    # What scored: the embedding metrics' encoder, model and options (frame.attrs survives
+    # pandas' copies; DataFrame.to_json/CSV do not carry it: store it beside the results).
+    frame.attrs["signatures"] = signatures
     if not details:
         return frame
     sentences = (pd.concat(sentence_tables, ignore_index=True) if sentence_tables

@@ -94,6 +94,8 @@ class cached_encoder final : public encoder {
   [[nodiscard]] std::string id() const override { return id_; }
   [[nodiscard]] std::size_t dimension() const override { return inner_->dimension(); }
   [[nodiscard]] row_matrix encode(std::span<const std::string_view> texts) const override;
+  /// The inner encoder's token vectors (not cached: they depend on the surrounding text).
+  [[nodiscard]] const token_encoder* tokens() const noexcept override { return inner_->tokens(); }
   /// Texts served from the cache so far.
   [[nodiscard]] std::size_t hits() const noexcept { return hits_.load(); }
   /// Texts encoded by the inner encoder so far.

@@ -25,6 +25,29 @@ using matrix_ref = Eigen::Ref<const row_matrix>;
 /// A read-only view of any contiguous row-major float32 buffer.
 using matrix_map = Eigen::Map<const row_matrix>;
 
+/// Contextual token vectors of a transformer encoder, for BERTScore-style matching: the text is
+/// cut into the model's word pieces, and sequences of pieces are run through the model together
+/// so that each piece's vector depends on its neighbours. Implementations are immutable and
+/// thread-safe. An encoder that has them returns this interface from `encoder::tokens()`.
+class token_encoder {
+ public:
+  virtual ~token_encoder() = default;
+  /// Identifies the model and which vectors, e.g. `<encoder id>/tokens=last-layer`.
+  [[nodiscard]] virtual std::string token_id() const = 0;
+  /// Columns of `embed_pieces`' result.
+  [[nodiscard]] virtual std::size_t token_dimension() const = 0;
+  /// Most pieces of one sequence (the model's special tokens not counted).
+  [[nodiscard]] virtual std::size_t max_pieces() const = 0;
+  /// Piece ids of `text` (no special tokens, no truncation). Two texts separated by whitespace
+  /// give the concatenation of their pieces.
+  [[nodiscard]] virtual std::vector<std::int32_t> pieces(std::string_view text) const = 0;
+  /// The vectors of every piece of every sequence (each at most `max_pieces()` long), laid end to
+  /// end in order; the special tokens the model adds around a sequence are left out.
+  /// @throws precis::error `[precis.invalid_argument]` for a sequence longer than max_pieces().
+  [[nodiscard]] virtual row_matrix embed_pieces(
+      std::span<const std::vector<std::int32_t>> sequences) const = 0;
+};
+
 /// Interface of every encoder. Implementations are immutable after construction and `encode` is
 /// `const` and thread-safe unless documented otherwise.
 class encoder {
@@ -37,6 +60,8 @@ class encoder {
   [[nodiscard]] virtual std::size_t dimension() const = 0;
   /// One row per text, in order. Texts are UTF-8.
   [[nodiscard]] virtual row_matrix encode(std::span<const std::string_view> texts) const = 0;
+  /// Its contextual token vectors (a transformer's), or null for an encoder of whole texts only.
+  [[nodiscard]] virtual const token_encoder* tokens() const noexcept { return nullptr; }
 };
 
 /// Calls `enc.encode` on batches of at most `batch_size` texts and stacks the rows; checks every

@@ -2,9 +2,9 @@
 /// @file citations.hpp
 /// Citation metrics: markers parsed out of a summary (`[1]`, `[1, 2]`, `[1-3]`, `[^1]`, `[doc3]`,
 /// `【1†source】`, `(Source: id)`, footnote lists, user patterns) or claims given with their
-/// citations (structured summaries, see precis/judge/structured_citations.hpp), mapped to source
-/// ids, and scored: coverage, validity, support (ALCE-style recall), precision, misattribution,
-/// source utilization and quote check. Support is judged by the lexical kernel of
+/// citations (structured summaries, see precis/structured/structured_citations.hpp), mapped to
+/// source ids, and scored: coverage, validity, support (ALCE-style recall), precision,
+/// misattribution, source utilization and quote check. Support is judged by the lexical kernel of
 /// detail/source_index.hpp (shared with the source-grounded metrics), by an encoder, or by a
 /// user function. See docs/metrics/citations.md.
 

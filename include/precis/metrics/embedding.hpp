@@ -151,6 +151,10 @@ struct embedding_options {
   std::size_t chunk_stride = 0;
   alignment_options alignment{};
   bool idf = true;  ///< BERTScore IDF weights from the source sentences (else uniform)
+  /// BERTScore on the encoder's contextual token vectors when it has them (`encoder::tokens()`,
+  /// e.g. `bert_encoder`: each piece's last-layer vector in the context of its sentences, as
+  /// bert_score does); false, or an encoder without them: each distinct word encoded alone.
+  bool contextual_tokens = true;
   std::optional<bertscore_baseline> baseline{};  ///< BERTScore rescaling
   std::size_t batch_size = 256;                  ///< texts per encoder call
   text::analyze_options analyze{};               ///< tokens and sentences of every text
@@ -211,6 +215,11 @@ class embedding_scorer {
   std::size_t idf_documents_ = 0;          // M of the IDF
   std::vector<std::uint32_t> type_df_;     // per type row: source sentences containing it
   std::unordered_map<std::string, std::uint32_t> type_index_;  // type -> row
+  // Contextual BERTScore (encoder_->tokens() and options_.contextual_tokens):
+  const embed::token_encoder* token_encoder_ = nullptr;
+  row_matrix piece_vectors_;                               // one row per source piece
+  std::vector<float> piece_weights_;                       // per source piece: its IDF
+  std::unordered_map<std::int32_t, std::uint32_t> piece_df_;  // piece id -> source sentences
 };
 
 /// `embedding_scorer(encoder, sources[i], options).score(summaries[i])` for every i on `threads`

@@ -3,7 +3,7 @@
 /// Tolerant but visible parsing of JSON written by an LLM: code fences, prose around the value,
 /// a byte-order mark and trailing commas are removed and every removal is reported with its byte
 /// offsets; nothing that could change the content (missing values, quotes, truncation) is ever
-/// guessed. See docs/judge/json_output.md.
+/// guessed. See docs/structured/json_output.md.
 
 #include <cstddef>
 #include <cstdint>
@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-namespace precis::judge {
+namespace precis::structured {
 
 /// Largest nesting depth `json_output_options::max_depth` may be set to.
 inline constexpr std::size_t json_max_depth_limit = 10000;
@@ -76,7 +76,7 @@ struct json_output {
 /// (errors are reported in the result); throws `[precis.invalid_argument]` for a `max_depth`
 /// outside 1..10000.
 /// @remarks O(n) for text without prose; with prose, at most 16 candidate starts are tried.
-/// Thread-safe. See docs/judge/json_output.md.
+/// Thread-safe. See docs/structured/json_output.md.
 [[nodiscard]] json_output parse_json_output(std::string_view text,
                                             const json_output_options& options = {});
 
@@ -88,4 +88,4 @@ struct json_output {
 /// RFC 6901 escaping of one reference token: "~" -> "~0", "/" -> "~1".
 [[nodiscard]] std::string escape_json_pointer_token(std::string_view token);
 
-}  // namespace precis::judge
+}  // namespace precis::structured

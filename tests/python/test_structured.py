@@ -1,4 +1,4 @@
-"""precis.judge: parse_json_output, JsonSchema, compare_json."""
+"""precis.structured: parse_json_output, JsonSchema, compare_json."""
 
 import threading
 
@@ -147,3 +147,63 @@ def test_compare_json():
         precis.compare_json(out, gold, rules={"/name": "fuzzy"})
     with pytest.raises(precis.PrecisError, match=r"\[precis.parse_error\] gold"):
         precis.compare_json(out, "{")
+
+
+def test_old_judge_names_still_work_with_a_deprecation_warning():
+    # precis.judge held these until 0.2; they are precis.structured's now (precis.judge means LLM
+    # judges), and the old names stay for one release as deprecated aliases.
+    import precis.judge
+    import precis.structured
+
+    for name in ("parse_json_output", "JsonSchema", "ValidationTable", "compare_json"):
+        with pytest.warns(DeprecationWarning, match=f"precis.judge.{name} moved to precis.structured"):
+            assert getattr(precis.judge, name) is getattr(precis.structured, name)
+        assert getattr(precis, name) is getattr(precis.structured, name)
+    with pytest.warns(DeprecationWarning):
+        from precis.judge import parse_json_output
+    assert parse_json_output('```json\n{"a": 1,}\n```')["value"] == {"a": 1}
+    with pytest.raises(AttributeError):
+        precis.judge.no_such_name  # noqa: B018
+
+
+def test_pydantic_models_formats_and_the_closest_anyof_branch():
+    # Pydantic/instructor interop: a model class wherever a JSON schema is taken; `format`
+    # keywords checked (or listed when unknown); a failed anyOf (Pydantic's Optional) names the
+    # branch that came closest and why it failed.
+    import datetime
+    from typing import Optional
+
+    pydantic = pytest.importorskip("pydantic")
+
+    class Pet(pydantic.BaseModel):
+        name: str
+        born: datetime.date
+
+    class Person(pydantic.BaseModel):
+        name: str
+        homepage: Optional[pydantic.AnyUrl] = None
+        pet: Optional[Pet] = None
+
+    schema = precis.JsonSchema(Person)
+    r = schema.validate({"name": "Ann", "pet": {"name": "Rex", "born": "2020-02-30"}})
+    assert not r["valid"] and r["violations"] == [
+        {"pointer": "/pet", "keyword": "anyOf",
+         "message": "does not match any of the 2 schemas in anyOf; closest is branch 0 (credit "
+                    "0.50): at /born, format: is not a valid date (expected a date YYYY-MM-DD "
+                    "(RFC 3339))"}]
+    assert schema.validate({"name": "Ann", "pet": {"name": "Rex", "born": "2020-02-29"}})["valid"]
+    bad_url = schema.validate({"name": "Ann", "homepage": "not a url"})["violations"][0]
+    assert bad_url["message"].endswith("format: is not a valid uri (expected an absolute URI "
+                                       "scheme:... (RFC 3986))")
+    assert schema.unchecked_formats == []
+    # Pydantic's own verdicts agree on these documents.
+    with pytest.raises(pydantic.ValidationError):
+        Person.model_validate({"name": "Ann", "pet": {"name": "Rex", "born": "2020-02-30"}})
+    Person.model_validate({"name": "Ann", "pet": {"name": "Rex", "born": "2020-02-29"}})
+
+    lax = precis.JsonSchema({"properties": {"d": {"type": "string", "format": "duration"},
+                                            "e": {"format": "email"}}}, check_formats=False)
+    assert lax.unchecked_formats == [{"pointer": "/properties/d", "format": "duration"},
+                                     {"pointer": "/properties/e", "format": "email"}]
+    assert lax.validate({"e": "nope"})["valid"]
+    assert not precis.JsonSchema({"format": "email"}).validate("nope", tolerant=False)["valid"]

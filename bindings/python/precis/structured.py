@@ -3,7 +3,7 @@
 Every function runs in C++ (``precis._core``); this module only turns Python objects into JSON
 text (``json.dumps``) and the repaired JSON text back into Python values (``json.loads``).
 Offsets are Python string indices (code points) into the text given. Docs:
-docs/judge/json_output.md and docs/judge/json_schema.md.
+docs/structured/json_output.md and docs/structured/json_schema.md.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any, Mapping, Optional, Sequence, Union
 
 from . import _core
 
-__all__ = ["JsonSchema", "ValidationTable", "compare_json", "parse_json_output"]
+__all__ = ["JsonSchema", "ValidationTable", "compare_json", "parse_json_output", "schema_of"]
 
 Json = Any
 
@@ -35,7 +35,7 @@ def parse_json_output(text: str, *, max_depth: int = 1000, strip_code_fences: bo
     ``error`` None or ``{"kind", "offset", "byte_offset", "message"}`` with kind one of
     ``empty``, ``truncated``, ``syntax``, ``invalid_utf8``, ``too_deep``.
     """
-    out = _core.judge_parse_json_output(text, max_depth, strip_code_fences, strip_prose,
+    out = _core.structured_parse_json_output(text, max_depth, strip_code_fences, strip_prose,
                                         allow_trailing_commas)
     out["value"] = None
     if out["error"] is None:
@@ -60,16 +60,37 @@ class ValidationTable(dict):
         return pd.DataFrame(self)
 
 
+def schema_of(schema: Any) -> Any:
+    """A JSON Schema as given (dict, bool or JSON text), or the schema of a Pydantic model class
+    (anything with ``model_json_schema()``, Pydantic v2; v1's ``schema()`` too)."""
+    if isinstance(schema, type):
+        if hasattr(schema, "model_json_schema"):
+            return schema.model_json_schema()
+        if hasattr(schema, "schema") and hasattr(schema, "__fields__"):
+            return schema.schema()
+    return schema
+
+
 class JsonSchema:
     """A JSON Schema (draft 2020-12 subset) compiled once; immutable and thread-safe.
 
-    ``schema`` is a dict (or JSON text). Raises :class:`precis.PrecisError` for an invalid or
-    unsupported schema.
+    ``schema`` is a dict, JSON text, or a Pydantic model class (its ``model_json_schema()``).
+    ``check_formats``: check the ``format`` keywords precis knows (date, time, date-time, email,
+    hostname, ipv4, ipv6, uri, uri-reference, uuid, json-pointer); the others, and all of them
+    when False, are listed in :attr:`unchecked_formats`. Raises :class:`precis.PrecisError` for
+    an invalid or unsupported schema.
     """
 
-    def __init__(self, schema: Union[Mapping[str, Any], bool, str], *, max_depth: int = 1000,
-                 max_violations: int = 1000):
-        self._schema = _core.JudgeJsonSchema(_to_text(schema), max_depth, max_violations)
+    def __init__(self, schema: Union[Mapping[str, Any], bool, str, type], *,
+                 max_depth: int = 1000, max_violations: int = 1000, check_formats: bool = True):
+        self._schema = _core.StructuredJsonSchema(_to_text(schema_of(schema)), max_depth,
+                                                  max_violations, check_formats)
+
+    @property
+    def unchecked_formats(self) -> list:
+        """The ``format`` keywords not checked, as ``{"pointer", "format"}`` (pointer: the schema
+        object holding it), so that none is ignored silently."""
+        return self._schema.unchecked_formats
 
     def validate(self, document: Json, *, tolerant: Optional[bool] = None) -> dict:
         """Validates one document: a Python value, or text (LLM output).
@@ -124,5 +145,5 @@ def compare_json(output: Json, gold: Json, *, strings: str = "normalized", lists
                                         f"shorthand '{spec}' (expected exact, normalized, set, "
                                         "ordered or ignore)")
         rule_list.append((pointer, dict(spec)))
-    return _core.judge_compare_json(_to_text(output), _to_text(gold), strings, lists,
+    return _core.structured_compare_json(_to_text(output), _to_text(gold), strings, lists,
                                     float(tolerance), float(relative_tolerance), rule_list)

@@ -10,10 +10,10 @@
 #include <string_view>
 #include <vector>
 
-#include "precis/judge/json_output.hpp"
+#include "precis/structured/json_output.hpp"
 #include "precis/metrics/citations.hpp"
 
-namespace precis::judge {
+namespace precis::structured {
 
 /// Options of `structured_claims`.
 struct structured_citation_options {
@@ -50,4 +50,4 @@ struct structured_claims_result {
     const metrics::citation_scorer& scorer, std::string_view json_text,
     const structured_citation_options& options = {});
 
-}  // namespace precis::judge
+}  // namespace precis::structured

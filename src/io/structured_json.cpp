@@ -2,7 +2,7 @@
 // Nothing here recurses on the input's nesting: the parser keeps its open containers in a vector,
 // and dump, equal, copy and destruction walk explicit stacks, so a document 10,000 levels deep
 // is handled on a thread with a 256 KB stack (tests/test_json_depth.cpp).
-#include "judge_json.hpp"
+#include "structured_json.hpp"
 
 #include <charconv>
 #include <cmath>
@@ -13,7 +13,7 @@
 #include "precis/error.hpp"
 #include "precis/text/utf8.hpp"
 
-namespace precis::judge::detail {
+namespace precis::structured::detail {
 namespace {
 
 struct parse_failure {
@@ -721,4 +721,4 @@ std::size_t code_points(std::string_view s) noexcept {
   return n;
 }
 
-}  // namespace precis::judge::detail
+}  // namespace precis::structured::detail

@@ -3,7 +3,7 @@
 /// JSON Schema (draft 2020-12 subset) validation of structured LLM output: a schema is compiled
 /// once into an immutable, thread-safe validator; each document yields every violation as a JSON
 /// Pointer + keyword + message, and a field-level partial-credit `score` in [0, 1].
-/// See docs/judge/json_schema.md.
+/// See docs/structured/json_schema.md.
 
 #include <cstddef>
 #include <memory>
@@ -11,9 +11,9 @@
 #include <string_view>
 #include <vector>
 
-#include "precis/judge/json_output.hpp"
+#include "precis/structured/json_output.hpp"
 
-namespace precis::judge {
+namespace precis::structured {
 
 /// One failed check. `pointer` is the RFC 6901 JSON Pointer of the offending value in the
 /// document ("" is the root; for `required` and `additionalProperties`, the pointer of the
@@ -28,7 +28,7 @@ struct schema_violation {
 };
 
 /// Result of a validation. `score` first: 1 when valid, else the field-level partial credit
-/// (docs/judge/json_schema.md, "Score"); 0 when the document is not JSON.
+/// (docs/structured/json_schema.md, "Score"); 0 when the document is not JSON.
 struct schema_result {
   double score = 1.0;
   bool valid = true;
@@ -42,6 +42,18 @@ struct json_schema_options {
   std::size_t max_depth = 1000;
   /// Violations kept per document (the score and `valid` still count all of them).
   std::size_t max_violations = 1000;
+  /// Check the `format` keywords precis knows (date, time, date-time, email, hostname, ipv4,
+  /// ipv6, uri, uri-reference, uuid, json-pointer) as assertions; other formats, and all when
+  /// false, are listed by json_schema::unchecked_formats().
+  bool check_formats = true;
+};
+
+/// A `format` keyword that is not checked: where in the schema and which format.
+struct unchecked_format {
+  std::string pointer;  ///< JSON Pointer of the schema object holding it
+  std::string format;
+
+  friend bool operator==(const unchecked_format&, const unchecked_format&) = default;
 };
 
 /// A compiled JSON Schema. Immutable after construction; `validate*` are `const` and thread-safe,
@@ -71,10 +83,14 @@ class json_schema {
                                                           bool tolerant = true,
                                                           unsigned threads = 0) const;
 
+  /// The `format` keywords this schema does not check (unknown, or check_formats off), sorted by
+  /// pointer (schemas reached through `$ref` included), so that none is ignored silently.
+  [[nodiscard]] const std::vector<unchecked_format>& unchecked_formats() const;
+
   struct impl;
 
  private:
   std::shared_ptr<const impl> impl_;
 };
 
-}  // namespace precis::judge
+}  // namespace precis::structured

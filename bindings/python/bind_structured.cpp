@@ -1,5 +1,6 @@
-// Bindings of precis/judge: parse_json_output, json_schema, compare_json. Thin: JSON crosses the
-// boundary as text (the pure-Python wrappers in precis/judge.py call json.dumps / json.loads), and
+// Bindings of precis/structured: parse_json_output, json_schema, compare_json. Thin: JSON crosses
+// the boundary as text (the pure-Python wrappers in precis/structured.py call json.dumps /
+// json.loads), and
 // byte offsets become Python string (code point) offsets.
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -8,14 +9,14 @@
 #include <vector>
 
 #include "bindings.hpp"
-#include "string_args.hpp"
 #include "precis/error.hpp"
-#include "precis/judge/json_compare.hpp"
-#include "precis/judge/json_output.hpp"
-#include "precis/judge/json_schema.hpp"
+#include "precis/structured/json_compare.hpp"
+#include "precis/structured/json_output.hpp"
+#include "precis/structured/json_schema.hpp"
+#include "string_args.hpp"
 
 namespace py = pybind11;
-namespace pj = precis::judge;
+namespace pst = precis::structured;
 
 namespace {
 
@@ -46,14 +47,14 @@ std::string utf8_bytes(const py::handle& value) {
   return precis_python::encode_utf8(value);
 }
 
-py::dict output_dict(const pj::json_output& r, std::string_view text) {
+py::dict output_dict(const pst::json_output& r, std::string_view text) {
   const code_point_index at(text);
   py::dict d;
   d["json"] = r.ok() ? py::object(py::str(r.json)) : py::object(py::none());
   py::list repairs;
   for (const auto& x : r.repairs) {
     py::dict e;
-    e["kind"] = std::string(pj::json_repair_kind_name(x.kind));
+    e["kind"] = std::string(pst::json_repair_kind_name(x.kind));
     e["begin"] = at(x.begin);
     e["end"] = at(x.end);
     repairs.append(e);
@@ -65,7 +66,7 @@ py::dict output_dict(const pj::json_output& r, std::string_view text) {
     d["error"] = py::none();
   } else {
     py::dict e;
-    e["kind"] = std::string(pj::json_error_kind_name(r.error));
+    e["kind"] = std::string(pst::json_error_kind_name(r.error));
     e["offset"] = at(r.error_offset);
     e["byte_offset"] = r.error_offset;
     e["message"] = r.message;
@@ -74,7 +75,7 @@ py::dict output_dict(const pj::json_output& r, std::string_view text) {
   return d;
 }
 
-py::list violations_list(const pj::schema_result& r) {
+py::list violations_list(const pst::schema_result& r) {
   py::list out;
   for (const auto& v : r.violations) {
     py::dict e;
@@ -86,7 +87,7 @@ py::list violations_list(const pj::schema_result& r) {
   return out;
 }
 
-py::dict result_dict(const pj::schema_result& r, std::string_view text) {
+py::dict result_dict(const pst::schema_result& r, std::string_view text) {
   py::dict d;
   d["score"] = r.score;
   d["valid"] = r.valid;
@@ -95,8 +96,9 @@ py::dict result_dict(const pj::schema_result& r, std::string_view text) {
   return d;
 }
 
-pj::json_output_options parse_options(std::size_t max_depth, bool fences, bool prose, bool commas) {
-  pj::json_output_options o;
+pst::json_output_options parse_options(std::size_t max_depth, bool fences, bool prose,
+                                       bool commas) {
+  pst::json_output_options o;
   o.max_depth = max_depth;
   o.strip_code_fences = fences;
   o.strip_prose = prose;
@@ -104,16 +106,16 @@ pj::json_output_options parse_options(std::size_t max_depth, bool fences, bool p
   return o;
 }
 
-pj::string_match string_mode(const std::string& s) {
-  if (s == "exact") return pj::string_match::exact;
-  if (s == "normalized") return pj::string_match::normalized;
+pst::string_match string_mode(const std::string& s) {
+  if (s == "exact") return pst::string_match::exact;
+  if (s == "normalized") return pst::string_match::normalized;
   precis::raise("invalid_argument",
                 "unknown string match '" + s + "' (expected exact or normalized)");
 }
 
-pj::list_match list_mode(const std::string& s) {
-  if (s == "set") return pj::list_match::set;
-  if (s == "ordered") return pj::list_match::ordered;
+pst::list_match list_mode(const std::string& s) {
+  if (s == "set") return pst::list_match::set;
+  if (s == "ordered") return pst::list_match::ordered;
   precis::raise("invalid_argument", "unknown list match '" + s + "' (expected set or ordered)");
 }
 
@@ -121,38 +123,48 @@ pj::list_match list_mode(const std::string& s) {
 
 namespace precis_python {
 
-void bind_judge(py::module_& m) {
+void bind_structured(py::module_& m) {
   m.def(
-      "judge_parse_json_output",
+      "structured_parse_json_output",
       [](const py::str& text_obj, std::size_t max_depth, bool strip_code_fences, bool strip_prose,
          bool allow_trailing_commas) {
         const std::string text = utf8_bytes(text_obj);
-        pj::json_output r;
+        pst::json_output r;
         {
           py::gil_scoped_release release;
-          r = pj::parse_json_output(text, parse_options(max_depth, strip_code_fences, strip_prose,
-                                                        allow_trailing_commas));
+          r = pst::parse_json_output(text, parse_options(max_depth, strip_code_fences, strip_prose,
+                                                         allow_trailing_commas));
         }
         return output_dict(r, text);
       },
       py::arg("text"), py::arg("max_depth") = 1000, py::arg("strip_code_fences") = true,
       py::arg("strip_prose") = true, py::arg("allow_trailing_commas") = true);
 
-  py::class_<pj::json_schema>(m, "JudgeJsonSchema")
-      .def(py::init(
-               [](const precis_python::utf8_str& schema, std::size_t max_depth,
-                  std::size_t max_violations) {
-                 pj::json_schema_options o;
-                 o.max_depth = max_depth;
-                 o.max_violations = max_violations;
-                 return pj::json_schema(schema, o);
-               }),
-           py::arg("schema_json"), py::arg("max_depth") = 1000, py::arg("max_violations") = 1000)
+  py::class_<pst::json_schema>(m, "StructuredJsonSchema")
+      .def(py::init([](const precis_python::utf8_str& schema, std::size_t max_depth,
+                       std::size_t max_violations, bool check_formats) {
+             pst::json_schema_options o;
+             o.max_depth = max_depth;
+             o.max_violations = max_violations;
+             o.check_formats = check_formats;
+             return pst::json_schema(schema, o);
+           }),
+           py::arg("schema_json"), py::arg("max_depth") = 1000, py::arg("max_violations") = 1000,
+           py::arg("check_formats") = true)
+      .def_property_readonly(
+          "unchecked_formats",
+          [](const pst::json_schema& s) {
+            py::list out;
+            for (const auto& f : s.unchecked_formats()) {
+              out.append(py::dict(py::arg("pointer") = f.pointer, py::arg("format") = f.format));
+            }
+            return out;
+          })
       .def(
           "validate",
-          [](const pj::json_schema& s, const py::str& text_obj, bool tolerant) {
+          [](const pst::json_schema& s, const py::str& text_obj, bool tolerant) {
             const std::string text = utf8_bytes(text_obj);
-            pj::schema_result r;
+            pst::schema_result r;
             {
               py::gil_scoped_release release;
               r = tolerant ? s.validate_output(text) : s.validate(text);
@@ -162,11 +174,12 @@ void bind_judge(py::module_& m) {
           py::arg("text"), py::arg("tolerant") = true)
       .def(
           "validate_batch",
-          [](const pj::json_schema& s, const py::list& text_objs, bool tolerant, unsigned threads) {
+          [](const pst::json_schema& s, const py::list& text_objs, bool tolerant,
+             unsigned threads) {
             std::vector<std::string> texts;
             texts.reserve(text_objs.size());
             for (const auto& t : text_objs) texts.push_back(utf8_bytes(t));
-            std::vector<pj::schema_result> results;
+            std::vector<pst::schema_result> results;
             {
               py::gil_scoped_release release;
               results = s.validate_batch(texts, tolerant, threads);
@@ -193,18 +206,18 @@ void bind_judge(py::module_& m) {
           py::arg("texts"), py::arg("tolerant") = true, py::arg("threads") = 0);
 
   m.def(
-      "judge_compare_json",
+      "structured_compare_json",
       [](const py::str& output_obj, const py::str& gold_obj, const std::string& strings,
          const std::string& lists, double tolerance, double relative_tolerance,
          const std::vector<std::pair<std::string, py::dict>>& rules) {
         const std::string output = utf8_bytes(output_obj), gold = utf8_bytes(gold_obj);
-        pj::json_compare_options o;
+        pst::json_compare_options o;
         o.strings = string_mode(strings);
         o.lists = list_mode(lists);
         o.tolerance = tolerance;
         o.relative_tolerance = relative_tolerance;
         for (const auto& [pointer, spec] : rules) {
-          pj::field_rule rule;
+          pst::field_rule rule;
           for (const auto& [key, val] : spec) {
             const std::string k = py::str(key);
             if (k == "strings") {
@@ -225,10 +238,10 @@ void bind_judge(py::module_& m) {
           }
           o.rules.emplace_back(pointer, rule);
         }
-        pj::json_compare_result r;
+        pst::json_compare_result r;
         {
           py::gil_scoped_release release;
-          r = pj::compare_json(output, gold, o);
+          r = pst::compare_json(output, gold, o);
         }
         py::dict d;
         d["score"] = r.score;

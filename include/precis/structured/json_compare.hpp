@@ -3,7 +3,7 @@
 /// Field-by-field comparison of a structured summary (JSON written by an LLM) with a gold JSON
 /// object, for extraction accuracy: exact or normalized strings, numbers within a tolerance,
 /// lists as sets (precision / recall / F1) or in order; one result per gold field, addressed by
-/// JSON Pointer, and the mean as the headline score. See docs/judge/json_compare.md.
+/// JSON Pointer, and the mean as the headline score. See docs/structured/json_compare.md.
 
 #include <cstddef>
 #include <cstdint>
@@ -13,9 +13,9 @@
 #include <utility>
 #include <vector>
 
-#include "precis/judge/json_output.hpp"
+#include "precis/structured/json_output.hpp"
 
-namespace precis::judge {
+namespace precis::structured {
 
 /// How two strings are compared.
 enum class string_match : std::uint8_t {
@@ -81,4 +81,4 @@ struct json_compare_result {
 [[nodiscard]] json_compare_result compare_json(std::string_view output, std::string_view gold,
                                                const json_compare_options& options = {});
 
-}  // namespace precis::judge
+}  // namespace precis::structured

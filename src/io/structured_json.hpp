@@ -1,6 +1,6 @@
 #pragma once
-// Internal JSON document model and strict parser shared by the judge/ sources (json_output.cpp,
-// json_schema.cpp, json_compare.cpp). Not installed: public headers expose JSON as text, so
+// Internal JSON document model and strict parser shared by the structured/ sources
+// (json_output.cpp, json_schema.cpp, json_compare.cpp). Not installed: public headers expose JSON as text, so
 // nlohmann (linked privately) never leaks, and we keep control of byte offsets, depth and
 // truncation reporting, which nlohmann's parser does not give in the form we need.
 
@@ -10,9 +10,9 @@
 #include <string_view>
 #include <vector>
 
-#include "precis/judge/json_output.hpp"
+#include "precis/structured/json_output.hpp"
 
-namespace precis::judge::detail {
+namespace precis::structured::detail {
 
 struct member;
 
@@ -95,4 +95,4 @@ std::string number_text(double d);
 /// Number of Unicode code points of valid UTF-8.
 std::size_t code_points(std::string_view s) noexcept;
 
-}  // namespace precis::judge::detail
+}  // namespace precis::structured::detail
