@@ -8,20 +8,20 @@
 #include <string>
 
 #include "fuzz_common.hpp"
-#include "precis/judge/json_compare.hpp"
-#include "precis/judge/json_output.hpp"
-#include "precis/judge/json_schema.hpp"
+#include "precis/structured/json_compare.hpp"
+#include "precis/structured/json_output.hpp"
+#include "precis/structured/json_schema.hpp"
 
 namespace {
 
-namespace pj = precis::judge;
+namespace ps = precis::structured;
 using precis_fuzz::unit;
 
-void check_output(const pj::json_output& out, std::string_view input) {
+void check_output(const ps::json_output& out, std::string_view input) {
   PRECIS_FUZZ_CHECK(out.begin <= out.end && out.end <= input.size());
   for (const auto& r : out.repairs) PRECIS_FUZZ_CHECK(r.begin <= r.end && r.end <= input.size());
   if (out.ok()) {
-    PRECIS_FUZZ_CHECK(!pj::check_json(out.json).has_value());
+    PRECIS_FUZZ_CHECK(!ps::check_json(out.json).has_value());
   } else {
     PRECIS_FUZZ_CHECK(out.error_offset <= input.size() && !out.message.empty());
   }
@@ -34,20 +34,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view document = parts.back();
   const std::string_view schema_text = parts.size() == 2 ? parts[0] : std::string_view("{}");
 
-  pj::json_output_options shallow;
+  ps::json_output_options shallow;
   shallow.max_depth = 8;
-  check_output(pj::parse_json_output(document), document);
-  check_output(pj::parse_json_output(document, shallow), document);
-  if (const auto strict = pj::check_json(document)) {
+  check_output(ps::parse_json_output(document), document);
+  check_output(ps::parse_json_output(document, shallow), document);
+  if (const auto strict = ps::check_json(document)) {
     PRECIS_FUZZ_CHECK(!strict->ok());
   } else {
     // Strict JSON also passes the tolerant parser unchanged.
-    const auto tolerant = pj::parse_json_output(document);
+    const auto tolerant = ps::parse_json_output(document);
     PRECIS_FUZZ_CHECK(tolerant.ok());
   }
 
   try {
-    const pj::json_schema schema(schema_text);
+    const ps::json_schema schema(schema_text);
     for (const auto& r : {schema.validate(document), schema.validate_output(document)}) {
       PRECIS_FUZZ_CHECK(unit(r.score));
       PRECIS_FUZZ_CHECK(r.valid == r.violations.empty());
@@ -61,15 +61,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // compare_json: the document against the schema text as gold, and a strict document against
   // itself (every field matches).
   try {
-    const auto r = pj::compare_json(document, schema_text);
+    const auto r = ps::compare_json(document, schema_text);
     PRECIS_FUZZ_CHECK(unit(r.score) && r.matched <= r.fields && r.missing <= r.fields);
     for (const auto& d : r.details) PRECIS_FUZZ_CHECK(unit(d.score));
   } catch (const precis::error& e) {
     PRECIS_FUZZ_CHECK(e.code() == "parse_error" || e.code() == "invalid_utf8" ||
                       e.code() == "invalid_argument");
   }
-  if (!pj::check_json(document)) {
-    const auto self = pj::compare_json(document, document);
+  if (!ps::check_json(document)) {
+    const auto self = ps::compare_json(document, document);
     PRECIS_FUZZ_CHECK(self.score == 1.0 && self.matched == self.fields && self.extra.empty());
   }
   return 0;
