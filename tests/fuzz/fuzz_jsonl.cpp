@@ -63,8 +63,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const auto& e : read.errors) {
     PRECIS_FUZZ_CHECK(e.line >= 1);
     PRECIS_FUZZ_CHECK(e.message.starts_with("[precis."));
-    PRECIS_FUZZ_CHECK(e.message.find("] line " + std::to_string(e.line) + ": ") !=
-                      std::string::npos);
+    // "[precis.<code>] line N: ..." or "... line N (id 'x'), field ...": the line is named.
+    const std::string named = "] line " + std::to_string(e.line);
+    const auto at = e.message.find(named);
+    PRECIS_FUZZ_CHECK(at != std::string::npos);
+    const auto after = at + named.size();
+    PRECIS_FUZZ_CHECK(after == e.message.size() || e.message[after] < '0' || e.message[after] > '9');
   }
   if (read.records.empty()) return 0;
 
