@@ -11,6 +11,10 @@
 #   ./dev.sh bench   run the C++ benchmarks and benchmarks/versus.py (precis vs the reference tools)
 #   ./dev.sh deps    install the Debian packages only
 #   ./dev.sh judge-model  install llama-cpp-python and Gemma 3 270M (the local judge tests' model)
+#   ./dev.sh sanitize    ASan+UBSan build (build-asan/): the whole C++ suite and a Python subset
+#                        with the runtime preloaded; TSan build (build-tsan/): the threaded tests
+#   ./dev.sh fuzz-smoke  libFuzzer targets (clang-14, build-fuzz/): each for PRECIS_FUZZ_SECONDS
+#                        (default 30) from its seeds in tests/fuzz/corpus
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -26,7 +30,8 @@ export CCACHE_BASEDIR="$ROOT"
 # Benchmark for the C++ suites. Python packages never come from here.
 PACKAGES=(g++ ninja-build libicu-dev libboost-locale-dev libeigen3-dev nlohmann-json3-dev
   libstemmer-dev libsqlite3-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev ccache
-  chromium)  # chromium: the report test renders the HTML report headless
+  chromium clang-14 libclang-rt-14-dev)  # chromium: the report test renders the HTML report
+  # headless; clang-14 and its runtime: the libFuzzer targets (./dev.sh fuzz-smoke)
 # PyTorch, the BERT encoder's test reference (tests/python/test_encoder*.py), goes in first and
 # alone, pinned: left to the resolver as sentence-transformers' dependency, pip takes a CUDA build
 # of several GB. (pyproject.toml's test extra pins the same version.)
@@ -164,10 +169,72 @@ case "${1:-}" in
     "$PY" -m venv "$INSTALLED/venv"
     "$INSTALLED/venv/bin/python" -m pip install -q --disable-pip-version-check "$TORCH"
     "$INSTALLED/venv/bin/python" -m pip install -q --disable-pip-version-check "$WHEEL[test]"
-    judge_model "$INSTALLED/venv/bin/python"
     (cd "$INSTALLED" && PRECIS_CLI="$BUILD/src/cli/precis" PRECIS_EXPECT_INSTALLED="$INSTALLED/venv" \
       "$INSTALLED/venv/bin/python" -m pytest -q -p no:cacheprovider "$ROOT/tests/python")
     rm -rf "$INSTALLED"
+    ;;
+  sanitize)
+    # Sanitizers on every target (PRECIS_SANITIZE): the library, tests, CLI and Python module.
+    deps
+    venv test
+    ASAN_BUILD=${PRECIS_ASAN_BUILD_DIR:-$ROOT/build-asan}
+    TSAN_BUILD=${PRECIS_TSAN_BUILD_DIR:-$ROOT/build-tsan}
+    launcher=()
+    command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+    cmake -S "$ROOT" -B "$ASAN_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "${launcher[@]}" \
+      -DPRECIS_SANITIZE=address,undefined -DPRECIS_BUILD_BENCHMARKS=OFF -DPRECIS_INSTALL=OFF \
+      -DPython3_EXECUTABLE="$VENV/bin/python" \
+      -Dpybind11_DIR="$("$VENV/bin/python" -m pybind11 --cmakedir)" >/dev/null
+    cmake --build "$ASAN_BUILD" -j "$JOBS"
+    export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:detect_stack_use_after_return=0
+    export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+    ctest --test-dir "$ASAN_BUILD" --output-on-failure -j "$JOBS"
+    # The Python tests that drive the C++ code (text, metrics, errors, deep JSON, judges,
+    # embeddings, CLI reliability); the pandas/Spark/report/wheel/notebook ones add no C++ paths
+    # and take most of the suite's time.
+    LD_PRELOAD="$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)" \
+      PYTHONPATH="$ASAN_BUILD/python" PRECIS_CLI="$ASAN_BUILD/src/cli/precis" HF_HUB_OFFLINE=1 \
+      "$VENV/bin/python" -m pytest -q -p no:cacheprovider \
+      "$ROOT"/tests/python/{test_text,test_metrics,test_errors,test_string_arguments,test_deep_json,test_grounded,test_citations,test_judge,test_embed,test_cli_reliability}.py
+    # ThreadSanitizer: the library and the test programs with threaded batch calls.
+    cmake -S "$ROOT" -B "$TSAN_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "${launcher[@]}" \
+      -DPRECIS_SANITIZE=thread -DPRECIS_BUILD_BENCHMARKS=OFF -DPRECIS_BUILD_PYTHON=OFF \
+      -DPRECIS_BUILD_CLI=OFF -DPRECIS_INSTALL=OFF >/dev/null
+    TSAN_TESTS=(test_analyzed_text test_porter test_rouge test_bleu test_chrf test_citations
+      test_relevance test_json_schema test_json_output test_json_compare test_embedding
+      test_embed_cache test_word_vectors)
+    cmake --build "$TSAN_BUILD" -j "$JOBS" --target "${TSAN_TESTS[@]}"
+    for t in "${TSAN_TESTS[@]}"; do
+      TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 "$TSAN_BUILD/tests/$t" \
+        --gtest_brief=1 >/dev/null || { echo "TSan: $t failed" >&2; exit 1; }
+    done
+    echo "sanitize: ASan+UBSan (ctest, pytest subset) and TSan (${#TSAN_TESTS[@]} programs) clean"
+    ;;
+  fuzz-smoke)
+    # libFuzzer targets (tests/fuzz), each run from its seeds for a short time; a finding stops
+    # the run with the input saved in $FUZZ_BUILD/findings.
+    deps
+    venv
+    FUZZ_BUILD=${PRECIS_FUZZ_BUILD_DIR:-$ROOT/build-fuzz}
+    launcher=()
+    command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+    cmake -S "$ROOT" -B "$FUZZ_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "${launcher[@]}" \
+      -DCMAKE_CXX_COMPILER=clang++-14 -DPRECIS_FUZZ=ON -DPRECIS_WERROR=OFF -DPRECIS_BUILD_TESTS=OFF \
+      -DPRECIS_BUILD_BENCHMARKS=OFF -DPRECIS_BUILD_PYTHON=OFF -DPRECIS_BUILD_CLI=OFF \
+      -DPRECIS_INSTALL=OFF >/dev/null
+    cmake --build "$FUZZ_BUILD" -j "$JOBS"
+    mkdir -p "$FUZZ_BUILD/findings"
+    for target in fuzz_text fuzz_citations fuzz_json fuzz_jsonl fuzz_word_vectors fuzz_model_files; do
+      work=$(mktemp -d)  # new inputs go here; the seeds in the repository stay as they are
+      ASAN_OPTIONS=detect_leaks=0 "$FUZZ_BUILD/tests/fuzz/$target" "$work" \
+        "$ROOT/tests/fuzz/corpus/$target" -max_total_time="${PRECIS_FUZZ_SECONDS:-30}" \
+        -max_len=4096 -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 \
+        -artifact_prefix="$FUZZ_BUILD/findings/$target-" 2>"$FUZZ_BUILD/$target.log" ||
+        { tail -40 "$FUZZ_BUILD/$target.log" >&2; echo "fuzz: $target failed" >&2; exit 1; }
+      echo "fuzz: $target $(grep -o 'stat::number_of_executed_units: *[0-9]*' \
+        "$FUZZ_BUILD/$target.log" | grep -o '[0-9]*$') runs, clean"
+      rm -rf "$work"
+    done
     ;;
   judge-model) venv && judge_model "$VENV/bin/python" ;;
   bench)
@@ -176,7 +243,7 @@ case "${1:-}" in
     PYTHONPATH="$BUILD/python" "$VENV/bin/python" "$ROOT/benchmarks/versus.py"
     ;;
   *)
-    sed -n '2,14p' "$0"
+    sed -n '2,17p' "$0"
     exit 2
     ;;
 esac

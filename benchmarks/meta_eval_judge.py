@@ -46,6 +46,10 @@ def main() -> None:
     ap.add_argument("--api-key-env", default="OPENAI_API_KEY")
     ap.add_argument("--concurrency", type=int, default=1)
     ap.add_argument("--samples", type=int, default=1)
+    ap.add_argument("--logprobs", action="store_true",
+                    help="ask for log-probabilities (G-Eval's weighted score); llama-cpp-python "
+                         "sorts the whole 262k vocabulary in Python for every generated token, "
+                         "which makes a call about 15x slower")
     ap.add_argument("--threads", type=int, default=2, help="llama.cpp threads (local model)")
     ap.add_argument("--price-in", type=float, default=0.15,
                     help="price per million prompt tokens, for the cost figures")
@@ -71,7 +75,8 @@ def main() -> None:
         from precis.judge import local
 
         server = local.LlamaCppServer(local.gemma_270m(), n_threads=args.threads,
-                                      alias=args.model, n_ctx=4096)
+                                      alias=args.model, n_ctx=4096, chat_format="gemma",
+                                      logits_all=args.logprobs)
         model = server.client(concurrency=args.concurrency, cache=args.cache, prices=prices,
                               timeout=300)
     try:
@@ -84,7 +89,8 @@ def main() -> None:
         before = model.usage
         for criterion in criteria:
             t0 = time.monotonic()
-            rj = judge.RubricJudge(criterion, model, samples=args.samples, seed=0)
+            rj = judge.RubricJudge(criterion, model, samples=args.samples, seed=0,
+                                   logprobs=args.logprobs)
             rows = rj.batch(records)
             table[f"judge_{criterion}"] = [r["score"] for r in rows]
             table[f"spread_{criterion}"] = [r["spread"] for r in rows]

@@ -204,10 +204,10 @@ std::vector<std::pair<std::string, double>> corpus_scores(const corpus_totals& t
   // summed statistics, as sacrebleu's corpus_score.
   for (const auto type : p.rouge) macro(std::string(metrics::rouge_type_name(type)));
   if (p.bleu) {
-    corpus.emplace_back("bleu", metrics::bleu_from_statistics(
-                                    totals.bleu, options.bleu,
-                                    options.bleu.effective_order.value_or(false))
-                                    .score);
+    corpus.emplace_back("bleu",
+                        metrics::bleu_from_statistics(totals.bleu, options.bleu,
+                                                      options.bleu.effective_order.value_or(false))
+                            .score);
   }
   if (p.chrf) {
     corpus.emplace_back("chrf", metrics::chrf_from_statistics(totals.chrf, options.chrf).score);
@@ -337,8 +337,8 @@ score_table score_records(std::span<const record> records, const score_options& 
       std::vector<std::string_view> refs(r.references.begin(), r.references.end());
       std::size_t c = 0;
       if (!p.rouge.empty()) {
-        const auto result = metrics::rouge(r.summary, std::span<const std::string>(r.references),
-                                           p.rouge_options);
+        const auto result =
+            metrics::rouge(r.summary, std::span<const std::string>(r.references), p.rouge_options);
         for (const auto type : p.rouge) {
           const auto& prf = result[type];
           row[c++] = prf.f1;
@@ -418,8 +418,8 @@ score_table score_records(std::span<const record> records, const score_options& 
                         std::string(in_field(e, "summary").message());
     } catch (const std::exception& e) {
       std::fill(row, row + width, std::numeric_limits<double>::quiet_NaN());
-      table.errors[i] = "[precis.internal] " + record_context(options, i, r) +
-                        ", field 'summary': " + e.what();
+      table.errors[i] =
+          "[precis.internal] " + record_context(options, i, r) + ", field 'summary': " + e.what();
     }
     if (options.progress != nullptr) options.progress->fetch_add(1, std::memory_order_relaxed);
   });

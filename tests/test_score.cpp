@@ -1,8 +1,6 @@
 // score_records: every metric in one batch, corpus totals that add up across batches, and the
 // bad-input catalog: each bad record sits between two good ones, which must score; the bad one
 // either scores its documented edge values or fails with an error naming the record and field.
-#include "precis/score.hpp"
-
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -14,6 +12,7 @@
 
 #include "precis/embed/encoder.hpp"
 #include "precis/error.hpp"
+#include "precis/score.hpp"
 
 namespace {
 
@@ -38,8 +37,8 @@ precis::record good(const std::string& id) {
 
 precis::score_options all_metrics() {
   precis::score_options o;
-  o.metrics = {"rouge1", "rougeL", "bleu", "chrf", "chrfpp", "relevance", "faithfulness",
-               "conciseness", "citations", "embedding", "schema", "json_match"};
+  o.metrics = {"rouge1",       "rougeL",      "bleu",      "chrf",      "chrfpp", "relevance",
+               "faithfulness", "conciseness", "citations", "embedding", "schema", "json_match"};
   o.schema.emplace(schema_text);
   return o;
 }
@@ -80,7 +79,10 @@ std::vector<bad_input> catalog() {
       {"overlong encoding in summary", [](auto& r) { r.summary = "a \xC0\xAF b"; }, "summary"},
       {"encoded surrogate in summary", [](auto& r) { r.summary = "\xED\xA0\x80 x"; }, "summary"},
       {"code point above U+10FFFF", [](auto& r) { r.summary = "\xF4\x90\x80\x80"; }, "summary"},
-      {"invalid byte in a reference", [](auto& r) { r.references = {"ok", "\xFE"}; },
+      {"invalid byte in a reference",
+       [](auto& r) {
+         r.references = {"ok", "\xFE"};
+       },
        "references[1]"},
       {"invalid byte in a source text", [](auto& r) { r.sources[0].text += "\xFF"; },
        "sources"},  // "source '1': invalid UTF-8 ..." names the source
@@ -89,7 +91,10 @@ std::vector<bad_input> catalog() {
       {"no references", [](auto& r) { r.references.clear(); }, "references"},
       {"no sources", [](auto& r) { r.sources.clear(); }, "sources"},
       {"duplicate source ids",
-       [](auto& r) { r.sources.push_back({"1", "Another article about the harbor."}); }, "sources"},
+       [](auto& r) {
+         r.sources.push_back({"1", "Another article about the harbor."});
+       },
+       "sources"},
       {"source with empty text", [](auto& r) { r.sources[0].text.clear(); }, "sources"},
       {"source of spaces only", [](auto& r) { r.sources[0].text = "   \n\t "; }, "sources"},
       {"structured summary nested 20,000 deep",
@@ -122,8 +127,7 @@ std::vector<bad_input> catalog() {
       {"one 100,000-character word", [](auto& r) { r.summary = std::string(100000, 'w'); }, ""},
       {"citation of unknown source ids", [](auto& r) { r.summary = "The wall [7][x]."; }, "",
        [](const precis::score_table& t) { EXPECT_EQ(value(t, 1, "citation_validity"), 0.0); }},
-      {"malformed citation markers", [](auto& r) { r.summary = "The wall [[1] and [1- [] ."; },
-       ""},
+      {"malformed citation markers", [](auto& r) { r.summary = "The wall [[1] and [1- [] ."; }, ""},
       {"empty reference", [](auto& r) { r.references = {""}; }, "",
        [](const precis::score_table& t) { EXPECT_EQ(value(t, 1, "rouge1"), 0.0); }},
       {"empty source id", [](auto& r) { r.sources[0].id.clear(); }, ""},
@@ -135,7 +139,8 @@ std::vector<bad_input> catalog() {
       {"a thousand tiny sources",
        [](auto& r) {
          r.sources.clear();
-         for (int k = 0; k < 1000; ++k) r.sources.push_back({std::to_string(k), "Wall " + std::to_string(k) + "."});
+         for (int k = 0; k < 1000; ++k)
+           r.sources.push_back({std::to_string(k), "Wall " + std::to_string(k) + "."});
        },
        ""},
       {"summary JSON of the wrong shape", [](auto& r) { r.summary = R"({"name": 5})"; }, "",
@@ -195,8 +200,9 @@ TEST(ScoreRecords, BadInputCatalog) {
       const auto& e = table.errors[1];
       EXPECT_EQ(e.rfind("[precis.", 0), 0U) << e;
       EXPECT_NE(e.find("record 1 (id '" + records[1].id + "')"), std::string::npos) << e;
-      const bool names_field = e.find("field '" + entry.field + "'") != std::string::npos ||
-                               (entry.field == "sources" && e.find("source '") != std::string::npos);
+      const bool names_field =
+          e.find("field '" + entry.field + "'") != std::string::npos ||
+          (entry.field == "sources" && e.find("source '") != std::string::npos);
       EXPECT_TRUE(names_field) << e;
       EXPECT_TRUE(std::isnan(table.at(1, 0)));
     }
@@ -207,10 +213,10 @@ TEST(ScoreRecords, BadInputCatalog) {
 TEST(ScoreRecords, EmbeddingAndSchemaColumns) {
   auto options = all_metrics();
   const auto columns = precis::score_columns(options);
-  for (const char* name : {"embedding_cosine", "alignment_support", "alignment_coverage",
-                           "alignment_min_support", "bertscore_f1", "bertscore_precision",
-                           "bertscore_recall", "schema_score", "schema_valid",
-                           "schema_violations"}) {
+  for (const char* name :
+       {"embedding_cosine", "alignment_support", "alignment_coverage", "alignment_min_support",
+        "bertscore_f1", "bertscore_precision", "bertscore_recall", "schema_score", "schema_valid",
+        "schema_violations"}) {
     EXPECT_NE(std::find(columns.begin(), columns.end(), name), columns.end()) << name;
   }
   std::vector<precis::record> records{good("a")};
@@ -221,8 +227,7 @@ TEST(ScoreRecords, EmbeddingAndSchemaColumns) {
   EXPECT_EQ(value(table, 0, "schema_violations"), 0.0);
   // The default encoder is the hashed one: the same numbers as the scorer called directly.
   const precis::metrics::embedding_scorer scorer(
-      std::make_shared<const precis::embed::hashed_encoder>(),
-      std::vector<std::string>{article});
+      std::make_shared<const precis::embed::hashed_encoder>(), std::vector<std::string>{article});
   const auto direct = scorer.score(records[0].summary);
   EXPECT_DOUBLE_EQ(value(table, 0, "embedding_cosine"), direct.document.score);
   EXPECT_DOUBLE_EQ(value(table, 0, "bertscore_f1"), direct.bertscore.f1);

@@ -14,9 +14,9 @@
 #include <utility>
 #include <vector>
 
+#include "precis/embed/encoder.hpp"
 #include "precis/metrics/bleu.hpp"
 #include "precis/metrics/chrf.hpp"
-#include "precis/embed/encoder.hpp"
 #include "precis/structured/json_compare.hpp"
 #include "precis/structured/json_schema.hpp"
 #include "precis/metrics/citations.hpp"
@@ -33,17 +33,17 @@ namespace precis {
 /// `sources` (at least one; a record without is an error) and `query` instead of references;
 /// "citations" (docs/metrics/citations.md: the `citation_*` columns), which uses `sources`;
 /// "embedding" (docs/metrics/embedding.md: `embedding_cosine`, `alignment_*`, `bertscore_*`),
-/// which uses `sources` and `encoder`; "schema" (docs/judge/json_schema.md: `schema_score`,
+/// which uses `sources` and `encoder`; "schema" (docs/structured/json_schema.md: `schema_score`,
 /// `schema_valid`, `schema_violations`), which validates the summary against `schema`;
-/// "json_match" (docs/judge/json_compare.md), which compares the summary with the record's `gold`.
+/// "json_match" (docs/structured/json_compare.md), which compares the summary with the record's `gold`.
 /// `metric_names()` lists them with a one-line description.
 struct score_options {
   std::vector<std::string> metrics{"rouge1", "rouge2", "rougeL", "rougeLsum", "bleu", "chrf"};
   metrics::rouge_options rouge{};  ///< `types` is replaced by the ROUGE names in `metrics`
   metrics::bleu_options bleu{};
   metrics::chrf_options chrf{};
-  metrics::grounded_options grounded{};  ///< relevance, faithfulness, conciseness
-  metrics::citation_options citations{};  ///< citations
+  metrics::grounded_options grounded{};    ///< relevance, faithfulness, conciseness
+  metrics::citation_options citations{};   ///< citations
   metrics::embedding_options embedding{};  ///< embedding
   /// The encoder of "embedding"; empty = `embed::hashed_encoder` with its default options (as
   /// Python's `precis.evaluate`).

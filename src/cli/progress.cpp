@@ -95,9 +95,9 @@ void progress_bar::draw(bool final) {
         seconds > 0 ? static_cast<double>(done - std::min(done, start_bytes_)) / seconds : 0.0;
     const long eta = byte_rate > 0 ? static_cast<long>(rest_bytes / byte_rate) : -1;
     if (eta >= 0 && !final) {
-      std::snprintf(line, sizeof line, "\r\033[Kprecis: %3d%% [%s] %zu lines, %.0f/s, ETA %ld:%02ld",
-                    static_cast<int>(fraction * 100), bar, lines_written_.load(), rate, eta / 60,
-                    eta % 60);
+      std::snprintf(
+          line, sizeof line, "\r\033[Kprecis: %3d%% [%s] %zu lines, %.0f/s, ETA %ld:%02ld",
+          static_cast<int>(fraction * 100), bar, lines_written_.load(), rate, eta / 60, eta % 60);
     } else {
       std::snprintf(line, sizeof line, "\r\033[Kprecis: %3d%% [%s] %zu lines, %.0f/s, %.1f s",
                     static_cast<int>(fraction * 100), bar, lines_written_.load(), rate, seconds);

@@ -100,7 +100,8 @@ constexpr std::string_view bad_byte_mark = "\xEF\xBF\xBF";
 
 std::string as_string(const json& value, const std::string& field) {
   if (value.is_null()) bad_field(field, "is null: it must be a string");
-  if (!value.is_string()) bad_field(field, "must be a string, not " + std::string(value.type_name()));
+  if (!value.is_string())
+    bad_field(field, "must be a string, not " + std::string(value.type_name()));
   return value.get<std::string>();
 }
 
@@ -153,8 +154,8 @@ std::string read_record(const json& line, const jsonl_fields& fields, record& r)
             as_string((*refs)[i], fields.references + "[" + std::to_string(i) + "]"));
       }
     } else {
-      bad_field(fields.references, "must be a string or a list of strings, not " +
-                                       std::string(refs->type_name()));
+      bad_field(fields.references,
+                "must be a string or a list of strings, not " + std::string(refs->type_name()));
     }
   }
   std::string sources_field = fields.sources;
@@ -183,8 +184,8 @@ std::string read_record(const json& line, const jsonl_fields& fields, record& r)
             } else if (it->is_number()) {
               id = it->dump();
             } else {
-              bad_field(where + ".id", "must be a string or a number, not " +
-                                           std::string(it->type_name()));
+              bad_field(where + ".id",
+                        "must be a string or a number, not " + std::string(it->type_name()));
             }
           }
           r.sources.push_back({std::move(id), as_string(*text, where + ".text")});
@@ -238,15 +239,15 @@ std::string read_record(const json& line, const jsonl_fields& fields, record& r)
       r.gold = g->get<std::string>();
     } else {
       if (depth_of(*g, jsonl_max_depth) > jsonl_max_depth) {
-        bad_field(fields.gold, "is nested deeper than " + std::to_string(jsonl_max_depth) +
-                                   " levels", "parse_error");
+        bad_field(fields.gold,
+                  "is nested deeper than " + std::to_string(jsonl_max_depth) + " levels",
+                  "parse_error");
       }
       r.gold = dump_iterative(*g);
     }
   }
   return sources_field;
 }
-
 
 std::string mark_invalid_bytes(std::string_view text) {
   std::string out;
@@ -335,11 +336,11 @@ jsonl_line parse_jsonl_line(std::string_view text, std::size_t line_number,
     const std::string sources_field = read_record(parsed, fields, r);
     if (bad_at) {
       const json* id = find_field(parsed, fields.id);
-      const std::string field = id != nullptr && id->is_string() &&
-                                        id->get_ref<const std::string&>().find(bad_byte_mark) !=
-                                            std::string::npos
-                                    ? fields.id
-                                    : marked_field(r, fields, sources_field);
+      const std::string field =
+          id != nullptr && id->is_string() &&
+                  id->get_ref<const std::string&>().find(bad_byte_mark) != std::string::npos
+              ? fields.id
+              : marked_field(r, fields, sources_field);
       // A bad byte in a field that is not read (a note, a label) does not stop the record.
       if (!field.empty()) {
         raise("invalid_utf8", "field '" + field + "': invalid UTF-8 at byte " +
@@ -348,10 +349,10 @@ jsonl_line parse_jsonl_line(std::string_view text, std::size_t line_number,
     }
     out.value = std::move(r);
   } catch (const error& e) {
-    out.error = {line_number,
-                 "[precis." + e.code() + "] " + prefix + " (id '" + r.id + "'), " +
-                     std::string(e.message()),
-                 r.id};
+    out.error = {
+        line_number,
+        "[precis." + e.code() + "] " + prefix + " (id '" + r.id + "'), " + std::string(e.message()),
+        r.id};
   } catch (const json::exception&) {
     out.error = {line_number,
                  "[precis.parse_error] " + prefix + " (id '" + r.id + "'): unreadable field", r.id};

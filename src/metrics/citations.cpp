@@ -547,10 +547,13 @@ struct citation_scorer::impl {
   struct lexical_claim {
     std::vector<std::uint32_t> stems;    // distinct global stems (no_id for unseen ones)
     std::vector<std::uint32_t> local;    // their keys
+    std::unordered_set<std::uint32_t> local_set;  // the same, once a claim has 63 or more
     std::vector<std::uint64_t> bigrams;  // distinct (key, next key) pairs, for word_order
     double denominator = 0.0;
     std::vector<double> best;             // per source: kernel support of its best sentence
     std::vector<std::uint32_t> sentence;  // per source: that sentence (no_id if none)
+    std::vector<std::uint32_t> touched_sources;  // sources whose best/sentence are set
+    bool all_sources = false;  // any source's may be set (touched_sources not kept)
     detail::support_match global;
   };
 
@@ -581,7 +584,9 @@ struct citation_scorer::impl {
     // Source types know their global stem; other types are stemmed here (as analyze would).
     const auto& types = a.types();
     keys.resize(types.size());
-    std::vector<std::string> unseen;
+    // Stems in no source, numbered in order of first appearance (a hash map: a long summary has
+    // thousands).
+    std::unordered_map<std::string, std::uint32_t, detail::string_hash, std::equal_to<>> unseen;
     const auto& global_types = index->types();
     const auto& global_stems = index->stems();
     for (std::uint32_t t = 0; t < types.size(); ++t) {
@@ -599,9 +604,9 @@ struct citation_scorer::impl {
         keys[t] = *g;
         continue;
       }
-      auto at = std::find(unseen.begin(), unseen.end(), stem);
-      if (at == unseen.end()) at = unseen.insert(unseen.end(), std::string(stem));
-      keys[t] = k_unseen + u32(static_cast<std::size_t>(at - unseen.begin()));
+      auto at = unseen.find(stem);
+      if (at == unseen.end()) at = unseen.emplace(std::string(stem), u32(unseen.size())).first;
+      keys[t] = k_unseen + at->second;
     }
     return keys;
   }
@@ -609,9 +614,10 @@ struct citation_scorer::impl {
   // `a`'s tokens [first, end) as the claim; `keys` from `keys_of(a)`.
   void lexical_prepare(const text::analyzed_text& a, std::uint32_t first, std::uint32_t end,
                        std::span<const std::uint32_t> keys, lexical_claim& lc,
-                       std::vector<double>& scratch) const {
+                       detail::support_scratch& scratch) const {
     lc.stems.clear();
     lc.local.clear();
+    lc.local_set.clear();
     const auto tokens = token_ids(a);
     lc.bigrams.clear();
     if (options.word_order) {
@@ -629,26 +635,60 @@ struct citation_scorer::impl {
           function_words->find(a.token_type(k)).has_value())
         continue;
       if (is_subject(a.token_type(k))) continue;
-      if (std::find(lc.local.begin(), lc.local.end(), key) != lc.local.end()) continue;
+      // Distinct keys in order of first appearance: a linear search in short claims, a hash set
+      // in long ones (a sentence of thousands of words would make the search quadratic).
+      if (lc.local.size() < 64) {
+        if (std::find(lc.local.begin(), lc.local.end(), key) != lc.local.end()) continue;
+        if (lc.local.size() == 63) lc.local_set.insert(lc.local.begin(), lc.local.end());
+      }
+      if (lc.local.size() >= 63 && !lc.local_set.insert(key).second) continue;
       lc.local.push_back(key);
       lc.stems.push_back(key >= k_unseen ? text::no_id : key);
     }
     lc.denominator = 0.0;
     for (const auto t : lc.stems) lc.denominator += index->idf(t);
-    lc.best.assign(ids.size(), 0.0);
-    lc.sentence.assign(ids.size(), text::no_id);
+    // Per source: 0 and no_id except for the sources the previous claim touched, which are
+    // reset here (a claim costs its postings, not a pass over every source).
+    if (lc.best.size() != ids.size() || lc.all_sources) {
+      lc.best.assign(ids.size(), 0.0);
+      lc.sentence.assign(ids.size(), text::no_id);
+    } else {
+      for (const auto s : lc.touched_sources) {
+        lc.best[s] = 0.0;
+        lc.sentence[s] = text::no_id;
+      }
+    }
+    lc.touched_sources.clear();
+    lc.all_sources = false;
     lc.global = index->best_support(lc.stems, scratch);
     if (lc.denominator <= 0.0 || index->sentences().empty()) return;
-    // After best_support, scratch[j] holds sentence j's idf-weighted overlap (the kernel's
-    // numerator); the best sentence per source is read from it (test_citations pins that the
-    // maximum equals the kernel's score).
+    // After best_support, scratch.overlap[j] holds sentence j's idf-weighted overlap (the
+    // kernel's numerator) for the touched sentences (0 elsewhere); the best sentence per source
+    // is read from it, ties to the earliest sentence (test_citations pins that the maximum equals
+    // the kernel's score).
     const auto sentences = index->sentences();
-    for (std::uint32_t j = 0; j < sentences.size(); ++j) {
-      const double v = std::min(1.0, scratch[j] / lc.denominator);
-      auto& b = lc.best[sentences[j].source];
-      if (v > b) {
-        b = v;
-        lc.sentence[sentences[j].source] = j;
+    lc.all_sources = scratch.dense;
+    if (scratch.dense) {  // every sentence in order: the first best one wins ties
+      for (std::uint32_t j = 0; j < sentences.size(); ++j) {
+        const double v = std::min(1.0, scratch.overlap[j] / lc.denominator);
+        const auto src = sentences[j].source;
+        if (v > lc.best[src]) {
+          lc.best[src] = v;
+          lc.sentence[src] = j;
+        }
+      }
+    } else {  // the touched sentences in no order: ties to the earlier sentence
+      for (const auto j : scratch.touched) {
+        const double v = std::min(1.0, scratch.overlap[j] / lc.denominator);
+        const auto src = sentences[j].source;
+        if (lc.sentence[src] == text::no_id) {
+          lc.touched_sources.push_back(src);
+          lc.best[src] = v;
+          lc.sentence[src] = j;
+        } else if (v > lc.best[src] || (v == lc.best[src] && j < lc.sentence[src])) {
+          lc.best[src] = v;
+          lc.sentence[src] = j;
+        }
       }
     }
   }
@@ -824,8 +864,12 @@ std::vector<claim_input> citation_scorer::impl::split(std::string_view summary,
     std::uint32_t begin = s.begin;
     std::uint32_t t = s.first_token;
     if (p.options.unit == claim_unit::clause) {
-      // A marker inside the sentence with a word after it ends a clause.
-      for (const auto& m : raw) {
+      // A marker inside the sentence with a word after it ends a clause. `raw` is sorted by
+      // `begin`: only the markers starting inside the sentence are looked at.
+      const auto by_begin = [](const raw_marker& x, std::size_t b) { return x.begin < b; };
+      const auto inside = std::lower_bound(raw.begin(), raw.end(), s.begin + 1, by_begin);
+      for (auto m_it = inside; m_it != raw.end() && m_it->begin < s.end; ++m_it) {
+        const auto& m = *m_it;
         if (m.begin <= begin || m.end >= s.end) continue;
         std::uint32_t t_end = t;
         while (t_end < s.end_token && tokens[t_end].begin < m.begin) ++t_end;
@@ -836,9 +880,10 @@ std::vector<claim_input> citation_scorer::impl::split(std::string_view summary,
           moved = false;
           std::uint32_t k = cut;
           while (k < s.end && is_space(body[k])) ++k;
-          for (const auto& next : raw) {
-            if (next.begin == k && next.end < s.end) {
-              cut = u32(next.end);
+          for (auto next = std::lower_bound(raw.begin(), raw.end(), k, by_begin);
+               next != raw.end() && next->begin == k; ++next) {
+            if (next->end < s.end) {
+              cut = u32(next->end);
               moved = true;
               break;
             }
@@ -870,14 +915,21 @@ std::vector<claim_input> citation_scorer::impl::split(std::string_view summary,
   }
   if (body_out) body_out->body = analyzed;
   if (out.empty()) return out;
+  // Per unit: the nearest claim at or before it, and at or after it (-1 if none).
+  std::vector<std::int64_t> claim_before(units.size(), -1), claim_after(units.size(), -1);
+  for (std::size_t u = 0; u < units.size(); ++u) {
+    claim_before[u] = claim_of[u] >= 0 ? claim_of[u] : (u > 0 ? claim_before[u - 1] : -1);
+  }
+  for (std::size_t u = units.size(); u-- > 0;) {
+    claim_after[u] =
+        claim_of[u] >= 0 ? claim_of[u] : (u + 1 < units.size() ? claim_after[u + 1] : -1);
+  }
   for (const auto& m : raw) {
     auto it = std::upper_bound(units.begin(), units.end(), m.begin,
                                [](std::size_t b, const unit& x) { return b < x.begin; });
     std::size_t u = it == units.begin() ? 0 : static_cast<std::size_t>(it - units.begin()) - 1;
     // Not a claim (too few words): the nearest earlier claim, else the next one.
-    std::int64_t c = -1;
-    for (std::size_t k = u + 1; k-- > 0 && c < 0;) c = claim_of[k];
-    for (std::size_t k = u + 1; k < units.size() && c < 0; ++k) c = claim_of[k];
+    const std::int64_t c = claim_before[u] >= 0 ? claim_before[u] : claim_after[u];
     auto& claim = out[static_cast<std::size_t>(c)];
     for (const auto& key : m.keys) {
       claim.citations.push_back({key, {u32(m.begin), u32(m.end)}, m.style});
@@ -922,7 +974,7 @@ double citation_scorer::support(std::string_view claim, std::span<const std::siz
   }
   const auto a = text::analyze(claim, p.claim_analysis());
   impl::lexical_claim lc;
-  std::vector<double> scratch;
+  detail::support_scratch scratch;
   p.lexical_prepare(*a, 0, u32(a->tokens().size()), p.keys_of(*a), lc, scratch);
   return p.lexical_union(lc, cited);
 }
@@ -970,7 +1022,7 @@ citation_result citation_scorer::impl::score(std::span<const claim_input> claim_
 
   std::vector<bool> used(n_sources, false);
   std::unordered_set<std::string> dangling_seen;
-  std::vector<double> scratch;
+  detail::support_scratch scratch;
   lexical_claim lc;
   lc.stems.reserve(64);
   lc.local.reserve(64);

@@ -18,6 +18,7 @@
 #include "precis/metrics/citations.hpp"
 #include "precis/metrics/detail/fact_check.hpp"
 #include "precis/metrics/detail/fragments.hpp"
+#include "precis/metrics/detail/redundancy.hpp"
 #include "precis/metrics/detail/source_index.hpp"
 #include "precis/metrics/detail/word_list.hpp"
 #include "precis/metrics/embedding.hpp"
@@ -297,13 +298,15 @@ grounded_result grounded_scorer::score(std::string_view summary) const {
     }
   }
   // Idf of a local stem: the sources' idf, or the unseen idf.
-  auto local_idf = [&](std::uint32_t local) { return index.idf(stem_map[local]); };
+  std::vector<double> idf_of_local(stem_map.size());
+  for (std::size_t l = 0; l < stem_map.size(); ++l) idf_of_local[l] = index.idf(stem_map[l]);
+  auto local_idf = [&](std::uint32_t local) { return idf_of_local[local]; };
 
   // ---- per sentence ----
   std::vector<sentence_detail> details;
   std::vector<std::vector<std::uint32_t>> sentence_stems;  // distinct local stems, sorted
   std::vector<double> sentence_words;                      // tokens per sentence
-  std::vector<double> scratch;
+  detail::support_scratch scratch;
   std::size_t filler_words = 0;
   for (const auto& span : sum->sentences()) {
     if (span.first_token == span.end_token) continue;
@@ -462,30 +465,13 @@ grounded_result grounded_scorer::score(std::string_view summary) const {
   for (std::size_t a = 0; a < details.size(); ++a) {
     for (const auto l : sentence_stems[a]) weight[a] += local_idf(l);
   }
-  for (std::size_t b = 1; b < details.size(); ++b) {
-    for (std::size_t a = 0; a < b; ++a) {
-      double shared = 0.0;
-      const auto& x = sentence_stems[a];
-      const auto& y = sentence_stems[b];
-      for (std::size_t i = 0, j = 0; i < x.size() && j < y.size();) {
-        if (x[i] < y[j]) {
-          ++i;
-        } else if (y[j] < x[i]) {
-          ++j;
-        } else {
-          shared += local_idf(x[i]);
-          ++i;
-          ++j;
-        }
-      }
-      const double lighter = std::min(weight[a], weight[b]);
-      if (lighter > 0.0 && shared / lighter >= options_.redundancy_threshold) {
-        details[b].redundant_with = static_cast<std::int64_t>(a);
-        details[b].flags |= flag_redundant;
-        ++con.redundant_sentences;
-        break;
-      }
-    }
+  const auto repeats =
+      detail::redundant_sentences(sentence_stems, weight, local_idf, options_.redundancy_threshold);
+  for (std::size_t b = 0; b < details.size(); ++b) {
+    if (repeats[b] < 0) continue;
+    details[b].redundant_with = repeats[b];
+    details[b].flags |= flag_redundant;
+    ++con.redundant_sentences;
   }
 
   // ---- faithfulness ----

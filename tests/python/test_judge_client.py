@@ -54,7 +54,7 @@ def test_scores_requests_and_api_key(monkeypatch):
         assert body["model"] == "scripted" and body["seed"] == 7 and body["temperature"] == 0
         assert body["response_format"]["type"] == "json_schema"
         assert body["response_format"]["json_schema"]["schema"]["properties"]["score"] == {
-            "type": "integer", "minimum": 1, "maximum": 5}
+            "type": "integer", "minimum": 1, "maximum": 5, "enum": [1, 2, 3, 4, 5]}
         prompt = body["messages"][-1]["content"]
         assert "Relevance (1-5) - selection of important content" in prompt
         assert SOURCE in prompt and "Evaluation Steps:" in prompt

@@ -9,6 +9,7 @@ server killed mid-run), not the judgments.
 """
 
 import json
+import os
 import threading
 import time
 from pathlib import Path
@@ -24,6 +25,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _skip_reason():
+    if os.environ.get("PRECIS_EXPECT_INSTALLED"):
+        # ./dev.sh test runs the suite twice; the model runs once, in the build-tree run (the
+        # judges are pure Python, the same files in the wheel), to keep CI within its time.
+        return "the local-model tests run in the build-tree pass of ./dev.sh test only"
     try:
         import llama_cpp  # noqa: F401
     except ImportError as e:
@@ -52,7 +57,7 @@ def gguf():
 
 @pytest.fixture(scope="module")
 def server(gguf, tmp_path_factory):
-    with local.LlamaCppServer(gguf, n_threads=2, alias="gemma-3-270m",
+    with local.LlamaCppServer(gguf, n_threads=1, alias="gemma-3-270m", chat_format="gemma",
                               log_path=str(tmp_path_factory.mktemp("llama") / "server.log")) as s:
         yield s
 
@@ -78,32 +83,35 @@ def test_completion_and_logprobs(server):
         for t in c.logprobs:
             assert t["logprob"] <= 0 and 1 <= len(t["top_logprobs"]) <= 3
             assert max(a["logprob"] for a in t["top_logprobs"]) >= t["logprob"] - 1e-6
-        again = model.complete([{"role": "user", "content": "Say the word yes."}], max_tokens=8,
-                               seed=1)
-        assert again.text == c.text  # greedy (temperature 0) and seeded
 
 
 def test_rubric_judge_json_and_weighted_scores(server):
+    # llama-cpp-python sorts the whole vocabulary (262k for Gemma) in Python for every generated
+    # token when asked for log-probabilities: one weighted row here, the rest without.
     rows = biographies(3)
     with client(server, concurrency=2) as model:
-        out = judge.RubricJudge("consistency", model, seed=0).batch(rows,
-                                                                     columns={"source": "sources"})
+        weighted = judge.RubricJudge("consistency", model, seed=0)(rows[0]["summary"],
+                                                                   rows[0]["sources"])
+        assert weighted["weighted"] == 1  # the probability-weighted rating from the score token
+        assert 1.0 <= weighted["rating"] <= 5.0
+        out = judge.RubricJudge("consistency", model, seed=0, logprobs=False).batch(
+            rows, columns={"source": "sources"})
     for r in out:
         assert r["error"] is None, r["error"]
-        assert 1.0 <= r["rating"] <= 5.0 and 0.0 <= r["score"] <= 1.0
-        assert r["weighted"] == 1   # the probability-weighted rating from the score token
+        assert r["rating"] in (1.0, 2.0, 3.0, 4.0, 5.0) and 0.0 <= r["score"] <= 1.0
+        assert r["weighted"] == 0 and r["repairs"] == 0  # the schema's grammar gives valid JSON
         assert r["prompt_tokens"] > 100 and r["completion_tokens"] > 0
-    assert out.usage.calls == 3 + sum(r["repairs"] for r in out)
+    assert out.usage.calls == 3
 
 
 def test_citation_support_and_pairwise_answer_in_the_schema(server):
     with client(server) as model:
-        cs = judge.CitationSupportJudge(model, max_tokens=96)
+        cs = judge.CitationSupportJudge(model, max_tokens=96, logprobs=False)
         row = cs.judge("Maria works as a nurse.",
                        {"post_4": "I work as a nurse at Mercy Hospital and still love it."})
         assert row["verdict"] in ("supported", "partially_supported", "not_supported")
         assert 0.0 <= row["score"] <= 1.0
-        pj = judge.PairwiseJudge(model, "relevance")
+        pj = judge.PairwiseJudge(model, "relevance", logprobs=False)
         pair = pj("Maria is a nurse in Denver.", "Maria likes tea.",
                   "Maria is a nurse. She lives in Denver. She drinks tea.")
         assert len(pair["verdicts"]) == 2 and set(pair["verdicts"]) <= {"A", "B", "tie"}
@@ -114,10 +122,10 @@ def test_concurrency_and_cache_hits(server, tmp_path):
     rows = [{"summary": r["summary"]} for r in biographies(6)]
     prices = judge.Prices(input_per_million=0.15, output_per_million=0.6)
     with client(server, concurrency=3, cache=tmp_path / "c.sqlite", prices=prices) as model:
-        first = judge.RubricJudge("fluency", model).batch(rows)
+        first = judge.RubricJudge("fluency", model, logprobs=False).batch(rows)
         assert all(r["error"] is None for r in first)
         assert first.usage.calls >= 6 and first.usage.cache_hits == 0 and first.usage.cost > 0
-        again = judge.RubricJudge("fluency", model).batch(rows)
+        again = judge.RubricJudge("fluency", model, logprobs=False).batch(rows)
         assert again.usage.calls == 0 and again.usage.cost == 0
         assert again.usage.cache_hits == first.usage.calls
         assert again.usage.saved_cost == pytest.approx(first.usage.cost)
@@ -125,7 +133,8 @@ def test_concurrency_and_cache_hits(server, tmp_path):
 
 
 def test_server_killed_mid_run_errors_those_rows_and_scores_the_rest(gguf, tmp_path):
-    victim = local.LlamaCppServer(gguf, n_threads=2, log_path=str(tmp_path / "victim.log"))
+    victim = local.LlamaCppServer(gguf, n_threads=1, chat_format="gemma", logits_all=False,
+                                  log_path=str(tmp_path / "victim.log"))
     rows = [{"summary": r["summary"]} for r in biographies(8)]
     try:
         with client(victim, concurrency=1, max_retries=1, backoff=0.05, timeout=60) as model:
@@ -135,7 +144,7 @@ def test_server_killed_mid_run_errors_those_rows_and_scores_the_rest(gguf, tmp_p
                 victim.kill()
             killer = threading.Thread(target=kill_after_three)
             killer.start()
-            out = judge.RubricJudge("fluency", model).batch(rows)
+            out = judge.RubricJudge("fluency", model, logprobs=False).batch(rows)
             killer.join()
     finally:
         victim.stop()
@@ -145,3 +154,25 @@ def test_server_killed_mid_run_errors_those_rows_and_scores_the_rest(gguf, tmp_p
     assert all(1.0 <= r["rating"] <= 5.0 for r in scored)
     assert all("connection failed" in r["error"] and "gave up after 2 attempts" in r["error"]
                for r in failed)
+
+
+def test_notebook_judges_the_biographies(monkeypatch):
+    import nbclient
+    import nbformat
+
+    import precis
+
+    # The kernel is a fresh interpreter: give it this test's precis.
+    package_dir = str(Path(precis.__file__).resolve().parents[1])
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
+        p for p in (package_dir, os.environ.get("PYTHONPATH")) if p))
+    monkeypatch.setenv("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    folder = ROOT / "examples" / "notebooks"
+    nb = nbformat.read(folder / "judge_biographies.ipynb", as_version=4)
+    nbclient.NotebookClient(nb, timeout=900, kernel_name="python3",
+                            resources={"metadata": {"path": str(folder)}}).execute()
+    outputs = "".join(o.get("text", "") + o.get("data", {}).get("text/plain", "")
+                      for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    assert "consistency errors: 0" in outputs
+    assert "hallucinated" in outputs and "wrong_citation" in outputs
+    assert "re-run: 0 calls" in outputs and "$0.0000 (saved $" in outputs

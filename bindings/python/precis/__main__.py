@@ -81,6 +81,16 @@ def _compiled_command() -> Path | None:
     return None
 
 
+def _encoder_specs(argv) -> list:
+    specs = []
+    for k, arg in enumerate(argv):
+        if arg == "--encoder" and k + 1 < len(argv):
+            specs.append(argv[k + 1])
+        elif arg.startswith("--encoder="):
+            specs.append(arg.split("=", 1)[1])
+    return specs
+
+
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv and argv[0] == "report":
@@ -89,6 +99,14 @@ def main(argv=None) -> int:
     if command is None:
         sys.exit("precis: this installation has no compiled `precis` command; "
                  "`precis report` is available (see docs/cli.md)")
+    if "bert" in _encoder_specs(argv) and not os.environ.get("PRECIS_MODEL_DIR"):
+        # `--encoder bert`: the installed model package's folder (the C++ command cannot ask
+        # Python's package metadata itself).
+        try:
+            from .encoder import find_model
+            os.environ["PRECIS_MODEL_DIR"] = str(find_model())
+        except (ImportError, FileNotFoundError) as e:
+            sys.exit(f"precis: --encoder bert: {e}")
     os.execv(str(command), [str(command), *argv])
     return 0  # not reached
 

@@ -362,6 +362,10 @@ def evaluate(data, metrics: Sequence[str] = DEFAULT_METRICS, *, summary: str = "
         ready = [i for i in range(n) if summaries[i] is not None and srcs[i] is not None]
         encoder = resolve_encoder(encoder)
         signatures["embedding"] = embedding_signature(encoder)
+        if not isinstance(encoder, _core.CachedEncoder):
+            # Records often share their sources: each distinct text is encoded once per call
+            # (same id, so the signature holds; token vectors are not cached).
+            encoder = _core.CachedEncoder(encoder)
 
         def as_texts(s):
             if isinstance(s, str):

@@ -69,8 +69,8 @@ struct jsonl_line {
 
 /// A line as read from the stream, before parsing.
 struct jsonl_raw_line {
-  std::size_t number = 0;  ///< 1-based line number
-  std::string text;        ///< without "\n" (and a final "\r"); empty when `too_long`
+  std::size_t number = 0;        ///< 1-based line number
+  std::string text;              ///< without "\n" (and a final "\r"); empty when `too_long`
   std::uint64_t length = 0;      ///< bytes of the line in the stream, without its newline
   bool too_long = false;         ///< longer than the reader's limit: `text` was not kept
   std::uint64_t end_offset = 0;  ///< stream offset just past this line's newline
@@ -79,9 +79,9 @@ struct jsonl_raw_line {
   std::uint64_t end_hash = 0;
 };
 
-/// Reads a stream line by line (each line as soon as it arrives), skipping blank lines, with memory bounded by the
-/// longest line kept (`max_line_bytes`): a longer line is returned with `too_long` set and its
-/// bytes dropped as they are read.
+/// Reads a stream line by line (each line as soon as it arrives), skipping blank lines, with memory
+/// bounded by the longest line kept (`max_line_bytes`): a longer line is returned with `too_long`
+/// set and its bytes dropped as they are read.
 class jsonl_line_reader {
  public:
   /// Starts at the current position of `in`, which is line `first_line` of the file, at byte

@@ -442,12 +442,13 @@ class OpenAIClient(ChatModel):
     endpoint enforces the judge's schema), ``"json_object_schema"`` (``{"type": "json_object",
     "schema": ...}``, as llama-cpp-python's server takes a schema), ``"json_object"`` (JSON mode,
     no schema) or None (plain text). The answer is parsed and validated strictly in every case.
-    Other keyword arguments: :class:`ChatModel`.
+    ``system_role=False`` folds the system message into the first user message, for chat
+    templates without a system role (Gemma). Other keyword arguments: :class:`ChatModel`.
     """
 
     def __init__(self, model: str, *, base_url: str = "https://api.openai.com/v1",
                  api_key_env: str = "OPENAI_API_KEY", response_format: Optional[str] = "json_schema",
-                 **options: Any):
+                 system_role: bool = True, **options: Any):
         super().__init__(model, **options)
         if response_format not in ("json_schema", "json_object_schema", "json_object", None):
             from .._core import PrecisError
@@ -457,6 +458,7 @@ class OpenAIClient(ChatModel):
         self.base_url = base_url.rstrip("/")
         self.api_key_env = api_key_env
         self.response_format = response_format
+        self.system_role = system_role
         self._http = None
 
     async def _aclose(self) -> None:
@@ -479,6 +481,14 @@ class OpenAIClient(ChatModel):
 
     def body(self, messages: list, call: Mapping[str, Any]) -> dict:
         """The request body of one call."""
+        if not self.system_role and messages and messages[0].get("role") == "system":
+            rest = [dict(m) for m in messages[1:]]
+            first_user = next((m for m in rest if m.get("role") == "user"), None)
+            if first_user is None:
+                rest.insert(0, {"role": "user", "content": messages[0]["content"]})
+            else:
+                first_user["content"] = f"{messages[0]['content']}\n\n{first_user['content']}"
+            messages = rest
         body: dict = {"model": self.model, "messages": messages,
                       "temperature": call["temperature"], "max_tokens": call["max_tokens"]}
         if call["seed"] is not None:

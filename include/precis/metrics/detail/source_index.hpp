@@ -42,6 +42,16 @@ struct support_match {
   std::uint32_t sentence = text::no_id;  ///< global sentence index; no_id when nothing matched
 };
 
+/// Working memory of `source_index::best_support`.
+struct support_scratch {
+  std::vector<double> overlap;  ///< per source sentence; 0 where nothing matched
+  /// With `dense` false: the sentences with a non-zero overlap, in no order. With `dense` true
+  /// (the postings covered a large share of the sentences, where one pass over all is cheaper
+  /// than a list), empty: read every sentence's `overlap`.
+  std::vector<std::uint32_t> touched;
+  bool dense = false;
+};
+
 struct string_hash {
   using is_transparent = void;
   std::size_t operator()(std::string_view s) const noexcept {
@@ -97,7 +107,15 @@ class source_index {
 
   /// The support kernel (see the file comment). `stems`: distinct global stem ids of one summary
   /// sentence (no_id allowed: they count in the denominator with the unseen idf). Ties go to the
-  /// earlier sentence. `scratch` is caller-owned working memory (resized as needed).
+  /// earlier sentence. `scratch` is caller-owned working memory, reused across calls: afterwards
+  /// `scratch.overlap[j]` is sentence j's idf-weighted overlap (the kernel's numerator), non-zero
+  /// only for the sentences in `scratch.touched` (or any sentence when `scratch.dense`). The cost
+  /// is that of the postings of `stems` (at most a pass over the sentences when they cover a large
+  /// share of them), not a pass over every source sentence per call.
+  [[nodiscard]] support_match best_support(std::span<const std::uint32_t> stems,
+                                           support_scratch& scratch) const;
+  /// The same with a plain vector: afterwards `scratch[j]` is sentence j's overlap for every j
+  /// (costs a pass over all source sentences).
   [[nodiscard]] support_match best_support(std::span<const std::uint32_t> stems,
                                            std::vector<double>& scratch) const;
 
