@@ -85,7 +85,7 @@ CATALOG = [
      lambda i: record(i)[:-1] + b', "extra": ' + b"[" * 100000 + b"]" * 100000 + b"}", None),
     ("invalid UTF-8 in a field not read",
      lambda i: record(i)[:-1] + b', "note": "\xff"}', None),
-    ("empty summary", lambda i: record(i, summary=""), None),
+    ("empty summary", lambda i: record(i, summary=""), "nothing to judge"),
     ("citations of unknown sources", lambda i: record(i, summary="The wall [7] [x]."), None),
     ("summary in a code fence", lambda i: record(i, summary='```json\n{"name": "Ana"}\n```'), None),
     ("NUL character in summary", lambda i: record(i, summary="a\u0000b wall"), None),
@@ -132,6 +132,12 @@ def test_bad_input_catalog(tmp_path):
         assert row["line"] == line, name
         if expected is None:
             assert scored(row), (name, row["error"])
+            continue
+        if expected == "nothing to judge":  # scored, no words: NaN source scores and why
+            assert row["error"].startswith(
+                f"[precis.empty_summary] line {line} (id 'bad-{k}'), field 'summary'"), row
+            assert row["rouge1"] == 0.0
+            assert row["relevance"] is None or math.isnan(row["relevance"])
             continue
         error = row["error"]
         assert error and error.startswith("[precis."), name
