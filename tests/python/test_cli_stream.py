@@ -72,7 +72,9 @@ def test_interrupted_runs_resume_to_identical_output(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.jsonl", "out.jsonl"]
     rows = [json.loads(line) for line in complete.decode().splitlines()]
     assert [r["line"] for r in rows] == sorted(r["line"] for r in rows)  # input order
-    assert sum(r["error"] is None for r in rows) > 2900
+    # Scored: no error, or the empty example summary's "no words to judge" (NaN scores).
+    assert sum(r["error"] is None or r["error"].startswith("[precis.empty_summary]")
+               for r in rows) > 2900
 
     rng = random.Random(20261203)
     old = b"previous results\n" * 100
