@@ -507,10 +507,10 @@ struct citation_scorer::impl {
   // Left out of a claim's support when no source has them (nullptr: none).
   const text::vocabulary* function_words = nullptr;
   // The subject's words and pronouns: out of every claim's support, never names.
-  std::unordered_set<std::string> subject;
+  std::unordered_set<std::string, detail::string_hash, std::equal_to<>> subject;
   std::unique_ptr<const detail::fact_index> facts;  // with check_facts
   bool is_subject(std::string_view word) const {
-    return !subject.empty() && subject.find(std::string(word)) != subject.end();
+    return !subject.empty() && subject.find(word) != subject.end();
   }
 
   bool is_id(std::string_view key) const { return by_id.find(key) != by_id.end(); }
@@ -751,16 +751,7 @@ citation_scorer::citation_scorer(std::span<const source_doc> sources,
     if (!(value >= 0.0 && value <= 1.0))
       raise("invalid_argument", std::string(name) + " must be in [0, 1]");
   }
-  for (const auto& name : o.subject) {
-    text::validate_utf8(name, "subject");
-    const auto a = text::analyze(name);
-    for (std::size_t i = 0; i < a->tokens().size(); ++i) p->subject.emplace(a->token_type(i));
-  }
-  if (!p->subject.empty()) {
-    for (const char* pronoun : {"he", "she", "they", "him", "her", "them", "his", "hers", "their",
-                                "theirs", "himself", "herself", "themselves", "themself"})
-      p->subject.emplace(pronoun);
-  }
+  p->subject = detail::subject_vocabulary(o.subject);
   std::vector<std::string_view> texts;
   for (std::size_t i = 0; i < sources.size(); ++i) {
     std::string id = sources[i].id.empty() ? std::to_string(i + 1) : sources[i].id;

@@ -4,10 +4,14 @@
 
 #include "precis/metrics/detail/fact_check.hpp"
 
+#include "precis/metrics/detail/sorted_overlap.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
 #include <utility>
+
+#include "precis/text/utf8.hpp"
 
 namespace precis::metrics::detail {
 
@@ -140,22 +144,6 @@ std::vector<fact_index::clause> clauses_of(const text::analyzed_text& a, std::ui
   return out;
 }
 
-double shared_weight(const source_index& index, std::span<const std::uint32_t> x,
-                     std::span<const std::uint32_t> y) {
-  double w = 0.0;
-  for (std::size_t i = 0, j = 0; i < x.size() && j < y.size();) {
-    if (x[i] < y[j]) {
-      ++i;
-    } else if (y[j] < x[i]) {
-      ++j;
-    } else {
-      w += index.idf(x[i]);
-      ++i;
-      ++j;
-    }
-  }
-  return w;
-}
 }  // namespace
 
 std::string canonical_number(std::string_view type) {
@@ -193,6 +181,22 @@ bool is_negation(std::string_view type) noexcept {
     return type.size() > suffix.size() && type.substr(type.size() - suffix.size()) == suffix;
   };
   return ends("n't") || ends("n\xE2\x80\x99t");  // "didn't", "didn’t"
+}
+
+std::unordered_set<std::string, string_hash, std::equal_to<>> subject_vocabulary(
+    std::span<const std::string> names) {
+  std::unordered_set<std::string, string_hash, std::equal_to<>> words;
+  for (const auto& name : names) {
+    text::validate_utf8(name, "subject");
+    const auto a = text::analyze(name);
+    for (std::size_t i = 0; i < a->tokens().size(); ++i) words.emplace(a->token_type(i));
+  }
+  if (words.empty()) return words;
+  for (const char* pronoun : {"he", "she", "they", "him", "her", "them", "his", "hers", "their",
+                              "theirs", "himself", "herself", "themselves", "themself"}) {
+    words.emplace(pronoun);
+  }
+  return words;
 }
 
 fact_index::fact_index(const source_index& index) {
@@ -377,7 +381,8 @@ fact_verdict check_claim(const source_index& index, const fact_index& facts,
       for (const auto j : index.sentences_with(t)) {
         if (!allowed(j) || !per_sentence.emplace(j, 0.0).second) continue;
         for (const auto& sc : facts.clauses(j)) {
-          const double w = shared_weight(index, c.stems, sc.stems);
+          const double w = shared_weight(c.stems, sc.stems,
+                                         [&](std::uint32_t s) { return index.idf(s); });
           if (w > best) {
             best = w;
             best_negated = sc.negated;

@@ -122,16 +122,8 @@ void check_options(const grounded_options& o) {
 std::shared_ptr<const detail::subject_words> subject_for(const grounded_options& o) {
   if (o.subject.empty()) return nullptr;
   auto out = std::make_shared<detail::subject_words>();
-  for (const auto& name : o.subject) {
-    text::validate_utf8(name, "subject");
-    const auto a = text::analyze(name);
-    for (std::size_t i = 0; i < a->tokens().size(); ++i) out->words.emplace(a->token_type(i));
-  }
+  out->words = detail::subject_vocabulary(o.subject);
   if (out->words.empty()) return nullptr;
-  for (const char* pronoun : {"he", "she", "they", "him", "her", "them", "his", "hers", "their",
-                              "theirs", "himself", "herself", "themselves", "themself"}) {
-    out->words.emplace(pronoun);
-  }
   return out;
 }
 

@@ -30,6 +30,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "precis/metrics/detail/source_index.hpp"
@@ -43,6 +44,12 @@ std::string canonical_number(std::string_view type);
 
 /// Whether a (case-folded) word is a negation cue.
 bool is_negation(std::string_view type) noexcept;
+
+/// The case-folded words of a subject's names and aliases, plus the third-person pronouns (he,
+/// she, they, him, her, them, his, hers, their, ...); empty when the names hold no word.
+/// @throws precis::error `[precis.invalid_utf8] subject: ...`
+std::unordered_set<std::string, string_hash, std::equal_to<>> subject_vocabulary(
+    std::span<const std::string> names);
 
 /// Sources prepared for the checks, once per scorer.
 class fact_index {

@@ -10,6 +10,8 @@
 #include <span>
 #include <vector>
 
+#include "precis/metrics/detail/sorted_overlap.hpp"
+
 namespace precis::metrics::detail {
 
 // Redundant sentences: sentence b repeats the earliest earlier sentence a whose idf-weighted
@@ -37,20 +39,7 @@ template <class idf_fn>
   std::vector<std::int64_t> out(n, -1);
   if (n < 2) return out;
   const auto repeats = [&](std::size_t a, std::size_t b) {
-    double shared = 0.0;
-    const auto& x = stems[a];
-    const auto& y = stems[b];
-    for (std::size_t i = 0, j = 0; i < x.size() && j < y.size();) {
-      if (x[i] < y[j]) {
-        ++i;
-      } else if (y[j] < x[i]) {
-        ++j;
-      } else {
-        shared += idf(x[i]);
-        ++i;
-        ++j;
-      }
-    }
+    const double shared = shared_weight(stems[a], stems[b], idf);
     const double lighter = std::min(weight[a], weight[b]);
     return lighter > 0.0 && shared / lighter >= threshold;
   };
