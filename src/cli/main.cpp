@@ -477,8 +477,12 @@ std::vector<std::string> render_window(const scored_window& w, run_state& state,
       row["id"] = table.ids[r];
       for (std::size_t c = 0; c < width; ++c)
         row[table.columns[c]] = number_or_null(table.at(r, c));
-      if (table.errors[r].empty()) {
-        row["error"] = nullptr;
+      // A summary without words is scored (NaN where there is nothing to judge) and named, not
+      // a failure: the run's exit status stays 0.
+      const bool notice = table.errors[r].rfind("[precis.empty_summary]", 0) == 0;
+      if (table.errors[r].empty() || notice) {
+        row["error"] = notice ? ordered_json(table.errors[r]) : ordered_json(nullptr);
+        if (notice) messages.push_back(table.errors[r]);
         ++state.records_scored;
         for (std::size_t c = 0; c < width; ++c) state.columns[c].add(table.at(r, c));
       } else {
