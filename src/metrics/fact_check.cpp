@@ -318,8 +318,11 @@ fact_verdict check_claim(const source_index& index, const fact_index& facts,
   };
   for (const auto& f : claim_facts_found) {
     const auto at = std::upper_bound(clause_start.begin(), clause_start.end(), f.first);
-    const auto lo = *(at - 1);
-    const auto hi = at == clause_start.end() ? claim.end : *at;
+    // The clause, but at most k_window tokens on each side of the fact: a claim of thousands
+    // of words costs linear time, not facts x clause length.
+    constexpr std::uint32_t k_window = 12;
+    const auto lo = std::max(*(at - 1), f.first > k_window ? f.first - k_window : 0U);
+    const auto hi = std::min(at == clause_start.end() ? claim.end : *at, f.end + k_window);
     window.clear();
     for (auto p = lo; p < hi; ++p) {
       if (p >= f.first && p < f.end) continue;

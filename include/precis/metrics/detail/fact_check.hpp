@@ -8,7 +8,8 @@
 /// (a capitalized word that does not open the claim and is not one of the subject's words;
 /// months and weekdays are names, so a written date is a number and a name). The claim is cut
 /// into clauses (at , ; : ( ) and at and, but, while, whereas, although, though, because, yet,
-/// however, which); with W(f) the known stems of f's clause other than f's own,
+/// however, which); with W(f) the known stems of f's clause other than f's own (at most 12
+/// tokens on each side of f),
 ///     context(f) = max_{j allowed, j writes f} sum_{t in W(f) and j} idf(t)
 ///     best(f)    = max_{j allowed}             sum_{t in W(f) and j} idf(t)
 ///     mismatched  <=>  no allowed sentence writes f, or context(f) < context_ratio * best(f)
