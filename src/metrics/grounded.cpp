@@ -5,6 +5,7 @@
 #include "precis/metrics/grounded.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -127,31 +128,33 @@ std::shared_ptr<const detail::subject_words> subject_for(const grounded_options&
   return out;
 }
 
-// Distinct global stems of the `count` most salient source sentences: relevance's budget.
-std::size_t salient_terms(const detail::source_index& index, std::size_t count) {
-  if (count == 0) return 0;
-  std::vector<std::uint32_t> order(index.sentences().size());
-  for (std::uint32_t j = 0; j < order.size(); ++j) order[j] = j;
+// Distinct global stems of the `counts[i]` most salient source sentences (relevance's coverage
+// and recall budgets), from one ordering of the sentences and one pass over their tokens.
+std::array<std::size_t, 2> salient_terms(const detail::source_index& index,
+                                         std::array<std::size_t, 2> counts) {
   const auto sentences = index.sentences();
-  count = std::min(count, order.size());
-  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(count), order.end(),
+  const std::size_t most = std::min(std::max(counts[0], counts[1]), sentences.size());
+  std::vector<std::uint32_t> order(sentences.size());
+  for (std::uint32_t j = 0; j < order.size(); ++j) order[j] = j;
+  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(most), order.end(),
                     [&](std::uint32_t a, std::uint32_t b) {
                       return sentences[a].salience > sentences[b].salience ||
                              (sentences[a].salience == sentences[b].salience && a < b);
                     });
-  std::vector<std::uint32_t> stems;
+  std::unordered_set<std::uint32_t> stems;
   std::vector<std::vector<std::uint32_t>> maps(index.source_count());
-  for (std::size_t k = 0; k < count; ++k) {
+  std::array<std::size_t, 2> out{0, 0};
+  for (std::size_t k = 0; k < most; ++k) {
     const auto& s = sentences[order[k]];
     const auto& a = index.source(s.source);
     auto& map = maps[s.source];
     if (map.empty()) map = index.map_stems(a);
     const auto& span = a.sentences()[s.index];
-    for (auto p = span.first_token; p < span.end_token; ++p)
-      stems.push_back(map[a.stem_ids()[p]]);
+    for (auto p = span.first_token; p < span.end_token; ++p) stems.insert(map[a.stem_ids()[p]]);
+    for (std::size_t i = 0; i < 2; ++i)
+      if (counts[i] > k) out[i] = stems.size();  // the first k + 1 sentences
   }
-  std::sort(stems.begin(), stems.end());
-  return static_cast<std::size_t>(std::unique(stems.begin(), stems.end()) - stems.begin());
+  return out;
 }
 
 // Whether `summary` can hold a citation marker or footnote of parse_citations at all: every
@@ -212,8 +215,10 @@ grounded_scorer::grounded_scorer(std::span<const source_doc> sources, std::strin
   }
   if (options_.check_facts) facts_ = std::make_shared<const detail::fact_index>(*index_);
   subject_ = subject_for(options_);
-  recall_terms_ = salient_terms(*index_, options_.recall_sentences);
-  coverage_terms_ = salient_terms(*index_, options_.coverage_sentences);
+  const auto budgets =
+      salient_terms(*index_, {options_.recall_sentences, options_.coverage_sentences});
+  recall_terms_ = budgets[0];
+  coverage_terms_ = budgets[1];
 }
 
 grounded_scorer::grounded_scorer(std::string_view source, std::string_view query,

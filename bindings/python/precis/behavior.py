@@ -26,6 +26,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
 
+from . import split_sentences
+
 __all__ = [
     "CONTRACT", "METRICS", "PERTURBATIONS", "Pair", "contract_matrix", "minimal_pairs",
     "render", "score_pair",
@@ -194,8 +196,6 @@ def _names(text: str, skip: set) -> list:
 def _split_elsewhere(cited: str, original: str, candidates: Iterable[str]) -> tuple:
     """Candidates written in no source sentence that writes `original` (elsewhere), and those
     written beside it (in_sentence)."""
-    from . import split_sentences
-
     beside = [t for t, _, _ in split_sentences(cited) if original in t]
     elsewhere = sorted(c for c in candidates if not any(c in t for t in beside))
     in_sentence = sorted(c for c in candidates if any(c in t for t in beside))
@@ -313,8 +313,6 @@ def minimal_pairs(records: Iterable[Mapping[str, Any]], seed: int = 0) -> list:
         pair("off_topic", [{"text": s["text"], "cites": [first_id]} for s in other["summary"]],
              f"summary of {other['id']}")
         other_source = other["sources"][rng.randrange(len(other["sources"]))]["text"]
-        from . import split_sentences
-
         stranger = split_sentences(other_source)[0][0].strip()
         cite = sources[rng.randrange(len(sources))]["id"]
         pair("appended_other", summary + [{"text": stranger, "cites": [cite]}],
