@@ -473,6 +473,61 @@ TEST(CitationJudges, CombinedKeepsTheFactChecks) {
             "[precis.invalid_argument] embedding_weight must be in [0, 1]");
 }
 
+TEST(CitationSeveralSources, WhichPartEachSourceSupports) {
+  const std::vector<source_doc> sources{{"a", "The council approved the new budget on Monday."},
+                                        {"b", "The mayor resigned after the vote."},
+                                        {"c", "My dog stole a sock again today."}};
+  const pm::citation_scorer scorer(sources);
+  const std::string summary = "The council approved the new budget and the mayor resigned [a][b].";
+  const auto r = scorer.score(summary);
+  ASSERT_EQ(r.claim_details.size(), 1U);
+  const auto& c = r.claim_details[0];
+  ASSERT_EQ(c.cited, (strings{"a", "b"}));
+  ASSERT_EQ(c.cited_parts.size(), 2U);
+  // Function words ("the", "and") bridge a part but neither start nor end one.
+  auto part = [&](std::string_view text) {
+    const auto b = static_cast<std::uint32_t>(summary.find(text));
+    return pm::supported_part{{b, b + static_cast<std::uint32_t>(text.size())}, std::string(text)};
+  };
+  auto same = [](const std::vector<pm::supported_part>& x,
+                 const std::vector<pm::supported_part>& y) {
+    if (x.size() != y.size()) return false;
+    for (std::size_t i = 0; i < x.size(); ++i)
+      if (!(x[i].span == y[i].span) || x[i].text != y[i].text) return false;
+    return true;
+  };
+  EXPECT_TRUE(same(c.cited_parts[0], {part("council approved the new budget")}));
+  EXPECT_TRUE(same(c.cited_parts[1], {part("mayor resigned")}));
+  EXPECT_TRUE(c.supported);
+
+  // A wrong source supports no part, and is named.
+  const auto w = scorer.score("The council approved the new budget and the mayor resigned [a][c].");
+  const auto& d = w.claim_details[0];
+  EXPECT_EQ(d.unsupporting, (strings{"c"}));
+  ASSERT_EQ(d.cited_parts.size(), 2U);
+  EXPECT_TRUE(same(d.cited_parts[0], {part("council approved the new budget")}));
+  EXPECT_TRUE(d.cited_parts[1].empty());
+
+  // Two parts of one source around words it does not hold; a structured field's parts are
+  // bytes of the field's text.
+  const auto t = scorer.score("The council approved the strike budget [a].");
+  EXPECT_EQ(t.claim_details[0].cited_parts[0].size(), 2U);
+  EXPECT_EQ(t.claim_details[0].cited_parts[0][0].text, "council approved");
+  EXPECT_EQ(t.claim_details[0].cited_parts[0][1].text, "budget");
+  const auto f = pst::score_structured(
+      scorer, R"({"decision": {"value": "the budget was approved", "sources": ["a"]}})");
+  ASSERT_EQ(f.claim_details[0].cited_parts.size(), 1U);
+  ASSERT_EQ(f.claim_details[0].cited_parts[0].size(), 1U);
+  EXPECT_EQ(f.claim_details[0].cited_parts[0][0].text, "budget was approved");
+  EXPECT_EQ(f.claim_details[0].cited_parts[0][0].span, (pm::text_span{4, 23}));
+
+  // Other judges report no parts.
+  pm::citation_options e;
+  e.judge = pm::support_judge::embedding;
+  e.encoder = concept_encoder();
+  EXPECT_TRUE(pm::citation_scorer(sources, e).score(summary).claim_details[0].cited_parts.empty());
+}
+
 TEST(CitationStructured, FieldsWithPointers) {
   const pm::citation_scorer scorer(people());
   const std::string json = R"(```json

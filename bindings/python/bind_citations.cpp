@@ -240,6 +240,19 @@ py::dict to_dict(const pm::citation_result& r, std::string_view summary) {
     x["embedding_support"] = c.embedding_support;
     x["cited_support"] = c.cited_support;
     x["unsupporting"] = strings(c.unsupporting);
+    py::list parts;
+    for (const auto& of_source : c.cited_parts) {
+      py::list one;
+      for (const auto& part : of_source) {
+        py::dict y;
+        y["begin"] = part.span.begin;
+        y["end"] = part.span.end;
+        y["text"] = part.text;
+        one.append(y);
+      }
+      parts.append(one);
+    }
+    x["cited_parts"] = parts;
     x["mismatched_facts"] = strings(c.mismatched_facts);
     x["negation_mismatch"] = c.negation_mismatch;
     x["misattributed"] = c.misattributed;

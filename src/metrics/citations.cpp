@@ -705,6 +705,42 @@ struct citation_scorer::impl {
     }
   }
 
+  // The parts of the claim (tokens [first, end) of `a`, stem keys `keys`) that index sentence
+  // `sentence` supports: maximal runs of tokens whose stem the sentence holds, where a function
+  // word or a subject word (held or not) bridges a run but never starts or ends one. Bytes are
+  // offsets in `text` (the analyzed text) plus `base`.
+  void supported_parts(const text::analyzed_text& a, std::uint32_t first, std::uint32_t end,
+                       std::span<const std::uint32_t> keys, std::uint32_t sentence,
+                       std::uint32_t base, std::string_view text,
+                       std::vector<supported_part>& out) const {
+    if (sentence == text::no_id) return;
+    const auto& held = sentence_stems[sentence];
+    const auto tokens = a.tokens();
+    const auto ids_of = token_ids(a);
+    std::int64_t open = -1, last = -1;  // first and last held content token of the current run
+    auto close = [&] {
+      if (open >= 0) {
+        const auto b = tokens[static_cast<std::size_t>(open)].begin;
+        const auto e = tokens[static_cast<std::size_t>(last)].end;
+        out.push_back({{base + b, base + e}, clean_text(text.substr(b, e - b))});
+      }
+      open = last = -1;
+    };
+    for (auto k = first; k < end; ++k) {
+      const auto type = a.token_type(k);
+      if (is_subject(type) || (function_words != nullptr && function_words->find(type)))
+        continue;  // bridges
+      const auto key = keys[ids_of[k]];
+      if (key < k_unseen && std::binary_search(held.begin(), held.end(), key)) {
+        if (open < 0) open = k;
+        last = k;
+      } else {
+        close();
+      }
+    }
+    close();
+  }
+
   // Union support: idf share of the claim's stems found in the best sentence of at least one of
   // `cited` (exactly the kernel's support for one source).
   double lexical_union(const lexical_claim& lc, std::span<const std::size_t> cited) const {
@@ -1105,12 +1141,12 @@ citation_result citation_scorer::impl::score(std::span<const claim_input> claim_
     // Support of a set of sources under the configured judge; the lexical judge also checks
     // the claim's facts against the cited sources (scratch holds the kernel's overlaps).
     bool fact_failed = false;
+    std::shared_ptr<const text::analyzed_text> own;
+    const text::analyzed_text* a = nullptr;  // the claim's analysis (lexical part)
+    std::uint32_t first = 0, end = 0;        // the claim's tokens in it
+    std::vector<std::uint32_t> own_keys;
+    const std::vector<std::uint32_t>* claim_keys = nullptr;
     if (p.lexical_part() && !cited.empty()) {
-      std::shared_ptr<const text::analyzed_text> own;
-      const text::analyzed_text* a = nullptr;
-      std::uint32_t first = 0, end = 0;
-      std::vector<std::uint32_t> own_keys;
-      const std::vector<std::uint32_t>* claim_keys = nullptr;
       if (body) {  // the claim's tokens in the summary's analysis
         if (body_keys.empty()) body_keys = p.keys_of(*body->body);
         a = body->body.get();
@@ -1185,6 +1221,17 @@ citation_result citation_scorer::impl::score(std::span<const claim_input> claim_
       if (cited.size() > 1 && p.lexical_part() && v < o.min_source_support)
         c.unsupporting.push_back(p.ids[s]);
     }
+    if (a != nullptr) {
+      const std::uint32_t base = body ? 0 : in.span.begin;
+      const std::string_view text = body ? std::string_view(a->text()) : std::string_view(in.text);
+      for (const auto s : cited) {
+        auto& parts = c.cited_parts.emplace_back();
+        if (std::find(c.unsupporting.begin(), c.unsupporting.end(), p.ids[s]) !=
+            c.unsupporting.end())
+          continue;
+        p.supported_parts(*a, first, end, *claim_keys, lc.sentence[s], base, text, parts);
+      }
+    }
     support_sum += c.support;
     if (c.supported) ++r.supported_claims;
 
@@ -1255,14 +1302,14 @@ citation_result citation_scorer::impl::score(std::span<const claim_input> claim_
         seq.push_back(p.index->types().find(type).value_or(text::no_id));
       };
       if (body) {
-        const auto& a = *body->body;
-        const auto tokens = a.tokens();
+        const auto& summary_analysis = *body->body;
+        const auto tokens = summary_analysis.tokens();
         const auto qb = in.span.begin + q.begin, qe = in.span.begin + q.end;
         auto t =
             std::lower_bound(tokens.begin(), tokens.end(), qb,
                              [](const text::token& x, std::uint32_t b) { return x.begin < b; });
         for (; t != tokens.end() && t->end <= qe; ++t) {
-          add(a.token_type(static_cast<std::size_t>(t - tokens.begin())));
+          add(summary_analysis.token_type(static_cast<std::size_t>(t - tokens.begin())));
         }
       } else {
         const auto qa = text::analyze(std::string_view(in.text).substr(q.begin, q.end - q.begin),

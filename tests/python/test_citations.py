@@ -128,6 +128,23 @@ def test_combined_judge_is_the_max_of_lexical_and_embedding():
         precis.citations(summary, PEOPLE, judge="combined", encoder=_concepts, combine="min")
 
 
+def test_which_part_each_cited_source_supports():
+    sources = [("a", "The council approved the new budget on Monday."),
+               ("b", "The mayor resigned after the vote."),
+               ("c", "My dog stole a sock again today.")]
+    summary = "The council approved the new budget and the mayor resigned [a][b]."
+    claim = precis.citations(summary, sources)["claim_details"][0]
+    assert claim["cited"] == ["a", "b"]
+    texts = [[p["text"] for p in parts] for parts in claim["cited_parts"]]
+    assert texts == [["council approved the new budget"], ["mayor resigned"]]
+    for parts in claim["cited_parts"]:
+        for p in parts:
+            assert summary[p["begin"]:p["end"]] == p["text"]
+    wrong = precis.citations(summary.replace("[a][b]", "[a][c]"), sources)["claim_details"][0]
+    assert wrong["unsupporting"] == ["c"]
+    assert [len(parts) for parts in wrong["cited_parts"]] == [1, 0]
+
+
 def test_batch_columns_errors_and_threads():
     scorer = precis.CitationScorer(PEOPLE)
     summaries = [f"Alice works as a nurse [{1 + i % 4}]." for i in range(200)] + ["bad [1"]

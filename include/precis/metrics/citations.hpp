@@ -148,6 +148,13 @@ struct citation_options {
   std::string stem_language = "english";
 };
 
+/// A part of a claim that one cited source supports: bytes in the summary (for a structured
+/// field: in the field's text) and the text they hold.
+struct supported_part {
+  text_span span;
+  std::string text;
+};
+
 /// What precis found about one claim.
 struct citation_claim {
   std::string text;                     ///< the claim without markers
@@ -169,6 +176,11 @@ struct citation_claim {
   /// Cited ids that support none of the claim (own support < min_source_support), when the
   /// claim cites several sources.
   std::vector<std::string> unsupporting;
+  /// Per cited id (same order as `cited`; lexical and combined judges, else empty): the parts
+  /// of the claim that source supports, maximal runs of claim words whose stems its best
+  /// sentence for the claim holds, bridged by and trimmed of function words and the subject's
+  /// words (docs/metrics/citations.md, "Several cited sources"). None for an `unsupporting` one.
+  std::vector<std::vector<supported_part>> cited_parts;
   /// Numbers, dates and names of the claim that its cited sources do not hold (as written).
   std::vector<std::string> mismatched_facts;
   bool negation_mismatch = false;  ///< negated where the best cited sentence is not, or reverse
