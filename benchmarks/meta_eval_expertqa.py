@@ -9,8 +9,8 @@ Incomplete one, ties count 1/2) on all of them, on those whose evidence has text
 URL), and on two disjoint halves split by question (a check that nothing was tuned to one half:
 no signal has a fitted parameter).
 
-    PYTHONPATH=build/python .venv/bin/python benchmarks/meta_eval_expertqa.py \
-        [--data ../shared/data/expertqa-dev.jsonl] [--threshold 0.5]
+    HF_HUB_OFFLINE=1 PYTHONPATH=build/python .venv/bin/python benchmarks/meta_eval_expertqa.py \
+        [--data ../shared/data/expertqa-dev.jsonl] [--threshold 0.5] [--encoder bert|none]
 
 Signals:
 - ``baseline_unigram``: share of the claim's lower-cased word tokens found anywhere in its
@@ -27,8 +27,17 @@ Signals:
   in the evidence: wording copied in order, which a recombination of source words lacks.
 - ``evidence_chars``: total evidence length (log): more retrieved text leaves less of the claim
   unaddressed; a prior, not a judgment of content.
-- ``combined``: mean of the ranks of precis_support_ordered and evidence_chars (no weights
-  fitted).
+- ``precis_embedding``: the embedding judge (``judge="embedding"``, the BERT encoder: the
+  packaged all-MiniLM-L6-v2 run by precis.BertEncoder): max(0, cosine) of the claim with its best
+  sentence of a cited passage.
+- ``precis_combined``: the combined judge (``judge="combined"``, same encoder): max(lexical
+  judge, embedding judge) per claim, nothing fitted (docs/metrics/citations.md, "Combined
+  judge").
+- ``precis_combined_mean``: the same through the full parser (``score(claim)``, with the fact
+  checks' cap, as ``precis_mean_support``); ``precis_combined_nofacts``: the same with
+  ``check_facts=False``.
+- ``rank_mean``: mean of the ranks of precis_support_ordered and evidence_chars (no weights
+  fitted; a rank over the data set, not a judge of one claim).
 - ``answer_coverage``: share of the whole *answer's* distinct lower-cased words found in the
   claim's evidence: a diagnostic, not a judgment of the claim (every claim of an answer that cites
   the same passages gets the same value).
@@ -97,7 +106,16 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", default=DEFAULT_DATA)
     ap.add_argument("--threshold", type=float, default=0.5)
+    ap.add_argument("--encoder", default="bert",
+                    help="encoder of the embedding and combined judges: bert (the packaged "
+                         "all-MiniLM-L6-v2), a model folder, or none")
     args = ap.parse_args()
+    encoder = None
+    if args.encoder != "none":
+        from precis import encoder as pe
+
+        encoder = (pe.load_encoder(threads=1) if args.encoder == "bert"
+                   else pe.load_encoder(args.encoder, threads=1))
 
     rows = [json.loads(line) for line in open(args.data, encoding="utf-8")]
     rows = [r for r in rows if r["evidence"] and r["support"] in ("Complete", "Incomplete",
@@ -106,6 +124,10 @@ def main():
                                "precis_mean_support",
                                "bigram_recall", "trigram_recall", "evidence_chars",
                                "answer_coverage")}
+    if encoder is not None:
+        for k in ("precis_embedding", "precis_combined", "precis_combined_mean",
+                  "precis_combined_nofacts"):
+            signals[k] = []
     labels, half, partial, has_text, answer = [], [], [], [], []
     for r in rows:
         # Sources: the cited passages, ids = their markers (duplicates merged).
@@ -129,6 +151,19 @@ def main():
         signals["bigram_recall"].append(ngram_recall(cs, es, 2))
         signals["trigram_recall"].append(ngram_recall(cs, es, 3))
         signals["evidence_chars"].append(math.log(1 + len(evidence)))
+        if encoder is not None:
+            emb = precis.CitationScorer(list(sources.items()), judge="embedding", encoder=encoder,
+                                        support_threshold=args.threshold)
+            signals["precis_embedding"].append(emb.support(claim, list(sources)))
+            both = precis.CitationScorer(list(sources.items()), judge="combined", encoder=encoder,
+                                         support_threshold=args.threshold)
+            signals["precis_combined"].append(both.support(claim, list(sources)))
+            res = both.score(r["claim"])
+            signals["precis_combined_mean"].append(res["mean_support"])
+            # Without the fact checks: the uncapped combination of each claim's two parts.
+            parts = [max(c["lexical_support"], c["embedding_support"])
+                     for c in res["claim_details"]]
+            signals["precis_combined_nofacts"].append(sum(parts) / max(1, len(parts)))
         aw = set(WORD.findall(MARKER.sub("", r["answer"]).lower()))
         signals["answer_coverage"].append(len(aw & ew) / max(1, len(aw)))
         answer.append(r["id"].rsplit("/", 1)[0])
@@ -138,7 +173,7 @@ def main():
         qhash = hashlib.sha1(r["question"].encode("utf-8")).digest()[0]
         half.append(qhash % 2)
     rk = {k: list(precis.stats.average_ranks(v)) for k, v in signals.items()}
-    signals["combined"] = [(a + b) / 2 for a, b in zip(rk["precis_support_ordered"],
+    signals["rank_mean"] = [(a + b) / 2 for a, b in zip(rk["precis_support_ordered"],
                                                        rk["evidence_chars"])]
 
     keep = [i for i in range(len(labels)) if not partial[i]]

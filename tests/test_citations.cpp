@@ -394,6 +394,140 @@ TEST(CitationJudges, CustomFunctionAndEncoder) {
   EXPECT_EQ(s.claim_details[1].better_source, "c");
 }
 
+// A three-feature encoder whose cosines are known by hand: (cat words, nurse words, 1).
+std::shared_ptr<const precis::embed::encoder> concept_encoder() {
+  return std::make_shared<precis::embed::callback_encoder>(
+      "concepts", 3, [](std::span<const std::string_view> texts) {
+        precis::embed::row_matrix v(static_cast<Eigen::Index>(texts.size()), 3);
+        for (std::size_t i = 0; i < texts.size(); ++i) {
+          const auto has = [&](std::string_view w) {
+            return texts[i].find(w) != std::string_view::npos;
+          };
+          const auto r = static_cast<Eigen::Index>(i);
+          v(r, 0) = has("cat") || has("feline") ? 1.0F : 0.0F;
+          v(r, 1) = has("nurse") || has("hospital") ? 1.0F : 0.0F;
+          v(r, 2) = 1.0F;
+        }
+        return v;
+      });
+}
+
+TEST(CitationJudges, CombinedIsTheMaxOfLexicalAndEmbedding) {
+  const pm::citation_scorer lexical(people());
+  pm::citation_options o;
+  o.judge = pm::support_judge::combined;
+  o.encoder = concept_encoder();
+  const pm::citation_scorer combined(people(), o);
+  const std::string summary =
+      "Alice owns a feline [b]. Alice works as a nurse in Boston [a]. Alice owns a feline [a].";
+  const auto lex = lexical.score(summary);
+  const auto r = combined.score(summary);
+  ASSERT_EQ(r.claim_details.size(), 3U);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_DOUBLE_EQ(r.claim_details[i].lexical_support, lex.claim_details[i].support) << i;
+  }
+  // "feline" against "Alice has two cats.": both (1, 0, 1), cosine 1; the lexical judge finds
+  // only "Alice" (and "a" no source has is left out), far below.
+  EXPECT_LT(r.claim_details[0].lexical_support, 0.5);
+  EXPECT_NEAR(r.claim_details[0].embedding_support, 1.0, 1e-6);
+  EXPECT_NEAR(r.claim_details[0].support, 1.0, 1e-6);
+  EXPECT_TRUE(r.claim_details[0].supported);
+  EXPECT_FALSE(lex.claim_details[0].supported);
+  // A copied claim: lexical 1, cosine of (0, 1, 1) with itself 1.
+  EXPECT_DOUBLE_EQ(r.claim_details[1].support, 1.0);
+  // "feline" against the nurse's sentence (0, 1, 1): cosine 1/2, the combination max(lex, 1/2).
+  EXPECT_NEAR(r.claim_details[2].embedding_support, 0.5, 1e-6);
+  EXPECT_NEAR(r.claim_details[2].support,
+              std::max(r.claim_details[2].lexical_support, 0.5), 1e-6);
+  EXPECT_NEAR(combined.support("Alice owns a feline", std::vector<std::size_t>{1}), 1.0, 1e-6);
+
+  o.combine = pm::support_combination::mix;
+  o.embedding_weight = 0.25;
+  const pm::citation_scorer mixed(people(), o);
+  const auto m = mixed.score(summary);
+  EXPECT_NEAR(m.claim_details[0].support, 0.75 * r.claim_details[0].lexical_support + 0.25, 1e-6);
+  EXPECT_NEAR(m.claim_details[2].support,
+              0.75 * r.claim_details[2].lexical_support + 0.25 * 0.5, 1e-6);
+}
+
+TEST(CitationJudges, CombinedKeepsTheFactChecks) {
+  pm::citation_options o;
+  o.judge = pm::support_judge::combined;
+  o.encoder = concept_encoder();
+  const pm::citation_scorer combined(people(), o);
+  // The cosine is 1 (a cat claim against a cat sentence), but "five" is not in source b: the
+  // combination is capped at fact_cap.
+  const auto r = combined.score("Alice has five cats [b].");
+  ASSERT_EQ(r.claim_details.size(), 1U);
+  EXPECT_EQ(r.claim_details[0].mismatched_facts, (strings{"five"}));
+  EXPECT_NEAR(r.claim_details[0].embedding_support, 1.0, 1e-6);
+  EXPECT_NEAR(r.claim_details[0].support, 0.25, 1e-6);
+  EXPECT_FALSE(r.claim_details[0].supported);
+
+  pm::citation_options none;
+  none.judge = pm::support_judge::combined;
+  EXPECT_EQ(message_of([&] { pm::citation_scorer s(people(), none); }),
+            "[precis.invalid_argument] support_judge::combined needs an encoder");
+  o.embedding_weight = 1.5;
+  EXPECT_EQ(message_of([&] { pm::citation_scorer s(people(), o); }),
+            "[precis.invalid_argument] embedding_weight must be in [0, 1]");
+}
+
+TEST(CitationSeveralSources, WhichPartEachSourceSupports) {
+  const std::vector<source_doc> sources{{"a", "The council approved the new budget on Monday."},
+                                        {"b", "The mayor resigned after the vote."},
+                                        {"c", "My dog stole a sock again today."}};
+  const pm::citation_scorer scorer(sources);
+  const std::string summary = "The council approved the new budget and the mayor resigned [a][b].";
+  const auto r = scorer.score(summary);
+  ASSERT_EQ(r.claim_details.size(), 1U);
+  const auto& c = r.claim_details[0];
+  ASSERT_EQ(c.cited, (strings{"a", "b"}));
+  ASSERT_EQ(c.cited_parts.size(), 2U);
+  // Function words ("the", "and") bridge a part but neither start nor end one.
+  auto part = [&](std::string_view text) {
+    const auto b = static_cast<std::uint32_t>(summary.find(text));
+    return pm::supported_part{{b, b + static_cast<std::uint32_t>(text.size())}, std::string(text)};
+  };
+  auto same = [](const std::vector<pm::supported_part>& x,
+                 const std::vector<pm::supported_part>& y) {
+    if (x.size() != y.size()) return false;
+    for (std::size_t i = 0; i < x.size(); ++i)
+      if (!(x[i].span == y[i].span) || x[i].text != y[i].text) return false;
+    return true;
+  };
+  EXPECT_TRUE(same(c.cited_parts[0], {part("council approved the new budget")}));
+  EXPECT_TRUE(same(c.cited_parts[1], {part("mayor resigned")}));
+  EXPECT_TRUE(c.supported);
+
+  // A wrong source supports no part, and is named.
+  const auto w = scorer.score("The council approved the new budget and the mayor resigned [a][c].");
+  const auto& d = w.claim_details[0];
+  EXPECT_EQ(d.unsupporting, (strings{"c"}));
+  ASSERT_EQ(d.cited_parts.size(), 2U);
+  EXPECT_TRUE(same(d.cited_parts[0], {part("council approved the new budget")}));
+  EXPECT_TRUE(d.cited_parts[1].empty());
+
+  // Two parts of one source around words it does not hold; a structured field's parts are
+  // bytes of the field's text.
+  const auto t = scorer.score("The council approved the strike budget [a].");
+  EXPECT_EQ(t.claim_details[0].cited_parts[0].size(), 2U);
+  EXPECT_EQ(t.claim_details[0].cited_parts[0][0].text, "council approved");
+  EXPECT_EQ(t.claim_details[0].cited_parts[0][1].text, "budget");
+  const auto f = pst::score_structured(
+      scorer, R"({"decision": {"value": "the budget was approved", "sources": ["a"]}})");
+  ASSERT_EQ(f.claim_details[0].cited_parts.size(), 1U);
+  ASSERT_EQ(f.claim_details[0].cited_parts[0].size(), 1U);
+  EXPECT_EQ(f.claim_details[0].cited_parts[0][0].text, "budget was approved");
+  EXPECT_EQ(f.claim_details[0].cited_parts[0][0].span, (pm::text_span{4, 23}));
+
+  // Other judges report no parts.
+  pm::citation_options e;
+  e.judge = pm::support_judge::embedding;
+  e.encoder = concept_encoder();
+  EXPECT_TRUE(pm::citation_scorer(sources, e).score(summary).claim_details[0].cited_parts.empty());
+}
+
 TEST(CitationStructured, FieldsWithPointers) {
   const pm::citation_scorer scorer(people());
   const std::string json = R"(```json

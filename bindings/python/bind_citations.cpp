@@ -51,7 +51,8 @@ py_citation_options make_options(const std::string& unit, std::size_t min_claim_
                                  std::size_t max_depth, const std::string& function_words,
                                  const std::vector<std::string>& subject, bool check_facts,
                                  double fact_cap, double fact_context,
-                                 double min_source_support) {
+                                 double min_source_support, const std::string& combine,
+                                 double embedding_weight) {
   py_citation_options p;
   auto& o = p.citation;
   if (unit == "sentence") {
@@ -81,12 +82,22 @@ py_citation_options make_options(const std::string& unit, std::size_t min_claim_
     o.judge = pm::support_judge::lexical;
   } else if (judge == "embedding") {
     o.judge = pm::support_judge::embedding;
+  } else if (judge == "combined") {
+    o.judge = pm::support_judge::combined;
   } else if (judge == "custom") {
     o.judge = pm::support_judge::custom;
   } else {
-    precis::raise("invalid_argument",
-                  "unknown judge '" + judge + "' (expected lexical, embedding or custom)");
+    precis::raise("invalid_argument", "unknown judge '" + judge +
+                                          "' (expected lexical, embedding, combined or custom)");
   }
+  if (combine == "max") {
+    o.combine = pm::support_combination::max;
+  } else if (combine == "mix") {
+    o.combine = pm::support_combination::mix;
+  } else {
+    precis::raise("invalid_argument", "unknown combine '" + combine + "' (expected max or mix)");
+  }
+  o.embedding_weight = embedding_weight;
   if (!support.is_none()) {
     // Keep the callable alive in a holder whose deleter takes the GIL.
     p.support = std::shared_ptr<py::function>(new py::function(support.cast<py::function>()),
@@ -225,8 +236,23 @@ py::dict to_dict(const pm::citation_result& r, std::string_view summary) {
     x["supported"] = c.supported;
     x["relevant_citations"] = c.relevant_citations;
     x["irrelevant"] = strings(c.irrelevant);
+    x["lexical_support"] = c.lexical_support;
+    x["embedding_support"] = c.embedding_support;
     x["cited_support"] = c.cited_support;
     x["unsupporting"] = strings(c.unsupporting);
+    py::list parts;
+    for (const auto& of_source : c.cited_parts) {
+      py::list one;
+      for (const auto& part : of_source) {
+        py::dict y;
+        y["begin"] = part.span.begin;
+        y["end"] = part.span.end;
+        y["text"] = part.text;
+        one.append(y);
+      }
+      parts.append(one);
+    }
+    x["cited_parts"] = parts;
     x["mismatched_facts"] = strings(c.mismatched_facts);
     x["negation_mismatch"] = c.negation_mismatch;
     x["misattributed"] = c.misattributed;
@@ -390,7 +416,8 @@ void bind_citations(py::module_& m) {
         py::arg("stem_language"), py::arg("value_keys"), py::arg("citation_keys"),
         py::arg("leaves_are_claims"), py::arg("inline_markers"), py::arg("max_depth"),
         py::arg("function_words"), py::arg("subject"), py::arg("check_facts"),
-        py::arg("fact_cap"), py::arg("fact_context"), py::arg("min_source_support"));
+        py::arg("fact_cap"), py::arg("fact_context"), py::arg("min_source_support"),
+        py::arg("combine"), py::arg("embedding_weight"));
   py::class_<py_citation_scorer, std::shared_ptr<py_citation_scorer>>(m, "CitationScorer")
       .def(py::init([](const py::object& sources, const py_citation_options& o) {
              return make_scorer(sources_of(sources, "sources"), o);

@@ -514,6 +514,18 @@ struct citation_scorer::impl {
   }
 
   bool is_id(std::string_view key) const { return by_id.find(key) != by_id.end(); }
+  // Which judges the configured one consults.
+  bool lexical_part() const {
+    return options.judge == support_judge::lexical || options.judge == support_judge::combined;
+  }
+  bool embedding_part() const {
+    return options.judge == support_judge::embedding || options.judge == support_judge::combined;
+  }
+  // support_judge::combined: the lexical and the embedding judge's support, combined.
+  double combine(double lexical, double embedding) const {
+    if (options.combine == support_combination::max) return std::max(lexical, embedding);
+    return (1.0 - options.embedding_weight) * lexical + options.embedding_weight * embedding;
+  }
   // Claims of a plain-text summary. With `body` set, also the analysis of the masked body and
   // each claim's token range in it, so that scoring need not analyze the claims again.
   struct analyzed_claims {
@@ -693,6 +705,42 @@ struct citation_scorer::impl {
     }
   }
 
+  // The parts of the claim (tokens [first, end) of `a`, stem keys `keys`) that index sentence
+  // `sentence` supports: maximal runs of tokens whose stem the sentence holds, where a function
+  // word or a subject word (held or not) bridges a run but never starts or ends one. Bytes are
+  // offsets in `text` (the analyzed text) plus `base`.
+  void supported_parts(const text::analyzed_text& a, std::uint32_t first, std::uint32_t end,
+                       std::span<const std::uint32_t> keys, std::uint32_t sentence,
+                       std::uint32_t base, std::string_view text,
+                       std::vector<supported_part>& out) const {
+    if (sentence == text::no_id) return;
+    const auto& held = sentence_stems[sentence];
+    const auto tokens = a.tokens();
+    const auto ids_of = token_ids(a);
+    std::int64_t open = -1, last = -1;  // first and last held content token of the current run
+    auto close = [&] {
+      if (open >= 0) {
+        const auto b = tokens[static_cast<std::size_t>(open)].begin;
+        const auto e = tokens[static_cast<std::size_t>(last)].end;
+        out.push_back({{base + b, base + e}, clean_text(text.substr(b, e - b))});
+      }
+      open = last = -1;
+    };
+    for (auto k = first; k < end; ++k) {
+      const auto type = a.token_type(k);
+      if (is_subject(type) || (function_words != nullptr && function_words->find(type)))
+        continue;  // bridges
+      const auto key = keys[ids_of[k]];
+      if (key < k_unseen && std::binary_search(held.begin(), held.end(), key)) {
+        if (open < 0) open = k;
+        last = k;
+      } else {
+        close();
+      }
+    }
+    close();
+  }
+
   // Union support: idf share of the claim's stems found in the best sentence of at least one of
   // `cited` (exactly the kernel's support for one source).
   double lexical_union(const lexical_claim& lc, std::span<const std::size_t> cited) const {
@@ -741,13 +789,16 @@ citation_scorer::citation_scorer(std::span<const source_doc> sources,
     raise("invalid_argument", "support_threshold must be in [0, 1]");
   if (o.judge == support_judge::embedding && !o.encoder)
     raise("invalid_argument", "support_judge::embedding needs an encoder");
+  if (o.judge == support_judge::combined && !o.encoder)
+    raise("invalid_argument", "support_judge::combined needs an encoder");
   if (o.judge == support_judge::custom && !o.support_fn)
     raise("invalid_argument", "support_judge::custom needs a support function");
   p->patterns = compile_patterns(o.patterns);
   p->function_words = function_word_list(o.function_words);
   for (const auto& [value, name] : {std::pair{o.fact_cap, "fact_cap"},
                                     std::pair{o.fact_context, "fact_context"},
-                                    std::pair{o.min_source_support, "min_source_support"}}) {
+                                    std::pair{o.min_source_support, "min_source_support"},
+                                    std::pair{o.embedding_weight, "embedding_weight"}}) {
     if (!(value >= 0.0 && value <= 1.0))
       raise("invalid_argument", std::string(name) + " must be in [0, 1]");
   }
@@ -809,7 +860,7 @@ citation_scorer::citation_scorer(std::span<const source_doc> sources,
     st.erase(std::unique(st.begin(), st.end()), st.end());
     p->sentence_stems.push_back(std::move(st));
   }
-  if (o.judge == support_judge::embedding && !index.sentences().empty()) {
+  if (p->embedding_part() && !index.sentences().empty()) {
     std::vector<std::string_view> sentences;
     for (const auto& s : index.sentences()) {
       sentences.push_back(index.source(s.source).text().substr(s.begin, s.end - s.begin));
@@ -943,31 +994,29 @@ double citation_scorer::support(std::string_view claim, std::span<const std::siz
   }
   if (cited.empty()) return 0.0;
   text::validate_utf8(claim, "claim");
-  switch (p.options.judge) {
-    case support_judge::custom:
-      return std::clamp(p.options.support_fn(claim, cited), 0.0, 1.0);
-    case support_judge::embedding: {
-      std::string_view texts[] = {claim};
-      auto v = embed::encode_batched(*p.options.encoder, std::span<const std::string_view>(texts));
-      v.rowwise().normalize();
-      double best = 0.0;
-      const auto sentences = p.index->sentences();
-      for (std::size_t j = 0; j < sentences.size(); ++j) {
-        if (std::find(cited.begin(), cited.end(), sentences[j].source) == cited.end()) continue;
-        best =
-            std::max(best, static_cast<double>(
-                               p.sentence_vectors.row(static_cast<Eigen::Index>(j)).dot(v.row(0))));
-      }
-      return std::clamp(best, 0.0, 1.0);
+  if (p.options.judge == support_judge::custom)
+    return std::clamp(p.options.support_fn(claim, cited), 0.0, 1.0);
+  double embedding = 0.0;
+  if (p.embedding_part()) {
+    std::string_view texts[] = {claim};
+    auto v = embed::encode_batched(*p.options.encoder, std::span<const std::string_view>(texts));
+    v.rowwise().normalize();
+    const auto sentences = p.index->sentences();
+    for (std::size_t j = 0; j < sentences.size(); ++j) {
+      if (std::find(cited.begin(), cited.end(), sentences[j].source) == cited.end()) continue;
+      embedding = std::max(
+          embedding, static_cast<double>(
+                         p.sentence_vectors.row(static_cast<Eigen::Index>(j)).dot(v.row(0))));
     }
-    case support_judge::lexical:
-      break;
+    embedding = std::clamp(embedding, 0.0, 1.0);
+    if (!p.lexical_part()) return embedding;
   }
   const auto a = text::analyze(claim, p.claim_analysis());
   impl::lexical_claim lc;
   detail::support_scratch scratch;
   p.lexical_prepare(*a, 0, u32(a->tokens().size()), p.keys_of(*a), lc, scratch);
-  return p.lexical_union(lc, cited);
+  const double lexical = p.lexical_union(lc, cited);
+  return p.embedding_part() ? p.combine(lexical, embedding) : lexical;
 }
 
 citation_result citation_scorer::score_claims(std::span<const claim_input> claim_list,
@@ -1023,7 +1072,7 @@ citation_result citation_scorer::impl::score(std::span<const claim_input> claim_
 
   // Embedding judge: all claims encoded in one batch; sims[c][s] = best cosine in source s.
   std::vector<std::vector<double>> sims;
-  if (o.judge == support_judge::embedding && !claim_list.empty()) {
+  if (p.embedding_part() && !claim_list.empty()) {
     std::vector<std::string_view> texts;
     for (const auto& c : claim_list) {
       text::validate_utf8(c.text, "claim");
@@ -1092,12 +1141,12 @@ citation_result citation_scorer::impl::score(std::span<const claim_input> claim_
     // Support of a set of sources under the configured judge; the lexical judge also checks
     // the claim's facts against the cited sources (scratch holds the kernel's overlaps).
     bool fact_failed = false;
-    if (o.judge == support_judge::lexical && !cited.empty()) {
-      std::shared_ptr<const text::analyzed_text> own;
-      const text::analyzed_text* a = nullptr;
-      std::uint32_t first = 0, end = 0;
-      std::vector<std::uint32_t> own_keys;
-      const std::vector<std::uint32_t>* claim_keys = nullptr;
+    std::shared_ptr<const text::analyzed_text> own;
+    const text::analyzed_text* a = nullptr;  // the claim's analysis (lexical part)
+    std::uint32_t first = 0, end = 0;        // the claim's tokens in it
+    std::vector<std::uint32_t> own_keys;
+    const std::vector<std::uint32_t>* claim_keys = nullptr;
+    if (p.lexical_part() && !cited.empty()) {
       if (body) {  // the claim's tokens in the summary's analysis
         if (body_keys.empty()) body_keys = p.keys_of(*body->body);
         a = body->body.get();
@@ -1138,21 +1187,29 @@ citation_result citation_scorer::impl::score(std::span<const claim_input> claim_
         fact_failed = !verdict.mismatched.empty() || verdict.negation_mismatch;
       }
     }
+    auto embedding = [&](std::span<const std::size_t> set) -> double {
+      double b = 0.0;
+      for (const auto s : set) b = std::max(b, sims[ci][s]);
+      return std::clamp(b, 0.0, 1.0);
+    };
     auto joint = [&](std::span<const std::size_t> set) -> double {
       if (set.empty()) return 0.0;
       switch (o.judge) {
         case support_judge::lexical:
           return p.lexical_union(lc, set);
-        case support_judge::embedding: {
-          double b = 0.0;
-          for (const auto s : set) b = std::max(b, sims[ci][s]);
-          return std::clamp(b, 0.0, 1.0);
-        }
+        case support_judge::embedding:
+          return embedding(set);
+        case support_judge::combined:
+          return p.combine(p.lexical_union(lc, set), embedding(set));
         case support_judge::custom:
           return std::clamp(o.support_fn(in.text, set), 0.0, 1.0);
       }
       return 0.0;
     };
+    if (!cited.empty()) {
+      if (p.lexical_part()) c.lexical_support = p.lexical_union(lc, cited);
+      if (p.embedding_part()) c.embedding_support = embedding(cited);
+    }
     c.support = joint(cited);
     if (fact_failed) c.support *= o.fact_cap;  // into [0, fact_cap], order kept
     c.supported = !cited.empty() && c.support >= tau;
@@ -1161,8 +1218,19 @@ citation_result citation_scorer::impl::score(std::span<const claim_input> claim_
       const std::size_t one[] = {s};
       const double v = cited.size() == 1 ? c.support : joint(one);
       c.cited_support.push_back(v);
-      if (cited.size() > 1 && o.judge == support_judge::lexical && v < o.min_source_support)
+      if (cited.size() > 1 && p.lexical_part() && v < o.min_source_support)
         c.unsupporting.push_back(p.ids[s]);
+    }
+    if (a != nullptr) {
+      const std::uint32_t base = body ? 0 : in.span.begin;
+      const std::string_view text = body ? std::string_view(a->text()) : std::string_view(in.text);
+      for (const auto s : cited) {
+        auto& parts = c.cited_parts.emplace_back();
+        if (std::find(c.unsupporting.begin(), c.unsupporting.end(), p.ids[s]) !=
+            c.unsupporting.end())
+          continue;
+        p.supported_parts(*a, first, end, *claim_keys, lc.sentence[s], base, text, parts);
+      }
     }
     support_sum += c.support;
     if (c.supported) ++r.supported_claims;
@@ -1234,14 +1302,14 @@ citation_result citation_scorer::impl::score(std::span<const claim_input> claim_
         seq.push_back(p.index->types().find(type).value_or(text::no_id));
       };
       if (body) {
-        const auto& a = *body->body;
-        const auto tokens = a.tokens();
+        const auto& summary_analysis = *body->body;
+        const auto tokens = summary_analysis.tokens();
         const auto qb = in.span.begin + q.begin, qe = in.span.begin + q.end;
         auto t =
             std::lower_bound(tokens.begin(), tokens.end(), qb,
                              [](const text::token& x, std::uint32_t b) { return x.begin < b; });
         for (; t != tokens.end() && t->end <= qe; ++t) {
-          add(a.token_type(static_cast<std::size_t>(t - tokens.begin())));
+          add(summary_analysis.token_type(static_cast<std::size_t>(t - tokens.begin())));
         }
       } else {
         const auto qa = text::analyze(std::string_view(in.text).substr(q.begin, q.end - q.begin),

@@ -100,6 +100,51 @@ def test_python_support_callable_and_encoder():
     assert e["claim_details"][0]["support"] == pytest.approx(1.0, abs=1e-5)
 
 
+def _concepts(texts):
+    """(cat words, nurse words, 1): cosines known by hand."""
+    import numpy as np
+
+    return np.array([[float("cat" in t or "feline" in t), float("nurse" in t), 1.0]
+                     for t in texts], dtype=np.float32)
+
+
+def test_combined_judge_is_the_max_of_lexical_and_embedding():
+    summary = "Alice owns a feline [b]. Alice owns a feline [a]."
+    lexical = precis.citations(summary, PEOPLE)["claim_details"]
+    both = precis.citations(summary, PEOPLE, judge="combined", encoder=_concepts)["claim_details"]
+    for lex, c in zip(lexical, both):
+        assert c["lexical_support"] == pytest.approx(lex["support"])
+        assert c["support"] == pytest.approx(max(c["lexical_support"], c["embedding_support"]))
+    assert both[0]["embedding_support"] == pytest.approx(1.0, abs=1e-6)
+    assert both[1]["embedding_support"] == pytest.approx(0.5, abs=1e-6)
+    assert both[0]["supported"] and not lexical[0]["supported"]
+    mixed = precis.citations(summary, PEOPLE, judge="combined", encoder=_concepts,
+                             combine="mix", embedding_weight=0.25)["claim_details"]
+    assert mixed[0]["support"] == pytest.approx(0.75 * both[0]["lexical_support"] + 0.25)
+    capped = precis.citations("Alice has five cats [b].", PEOPLE, judge="combined",
+                              encoder=_concepts)["claim_details"][0]
+    assert capped["mismatched_facts"] == ["five"] and capped["support"] == pytest.approx(0.25)
+    with pytest.raises(ValueError, match="unknown combine 'min'"):
+        precis.citations(summary, PEOPLE, judge="combined", encoder=_concepts, combine="min")
+
+
+def test_which_part_each_cited_source_supports():
+    sources = [("a", "The council approved the new budget on Monday."),
+               ("b", "The mayor resigned after the vote."),
+               ("c", "My dog stole a sock again today.")]
+    summary = "The council approved the new budget and the mayor resigned [a][b]."
+    claim = precis.citations(summary, sources)["claim_details"][0]
+    assert claim["cited"] == ["a", "b"]
+    texts = [[p["text"] for p in parts] for parts in claim["cited_parts"]]
+    assert texts == [["council approved the new budget"], ["mayor resigned"]]
+    for parts in claim["cited_parts"]:
+        for p in parts:
+            assert summary[p["begin"]:p["end"]] == p["text"]
+    wrong = precis.citations(summary.replace("[a][b]", "[a][c]"), sources)["claim_details"][0]
+    assert wrong["unsupporting"] == ["c"]
+    assert [len(parts) for parts in wrong["cited_parts"]] == [1, 0]
+
+
 def test_batch_columns_errors_and_threads():
     scorer = precis.CitationScorer(PEOPLE)
     summaries = [f"Alice works as a nurse [{1 + i % 4}]." for i in range(200)] + ["bad [1"]

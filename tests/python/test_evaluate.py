@@ -49,6 +49,9 @@ def test_biographies_with_every_metric_in_one_call():
     assert set(ev.claims["record"]) <= set(frame.index) and len(ev.claims) > len(frame)
     bad = ev.claims[ev.claims["record"] == "bio_01/text/wrong_citation"]
     assert (~bad["supported"]).any()
+    parts = ev.claims[ev.claims["cited"].map(len) > 0]["cited_parts"]
+    assert all(set(p) <= set(c) for p, c in zip(parts, ev.claims.loc[parts.index, "cited"]))
+    assert any(any(texts) for p in parts for texts in p.values())
 
 
 def test_schema_and_gold_with_a_pydantic_model():

@@ -6,7 +6,9 @@ structured summaries (JSON whose fields carry their sources, reported by JSON Po
 Support is judged by the lexical kernel shared with the source-grounded metrics (default;
 ``word_order=True`` also asks for the claim's word pairs in the cited source; function words
 that no source has, like "she" for a post's "I", are left out unless ``function_words="none"``), by an
-encoder (``judge="embedding"``, ``encoder=``) or by your function (``support=``, a callable
+encoder (``judge="embedding"``, ``encoder=``), by both (``judge="combined"``, ``encoder="bert"``:
+max of the lexical and the embedding support, or ``combine="mix"`` with ``embedding_weight``)
+or by your function (``support=``, a callable
 ``(claim: str, ids: list[str], texts: list[str]) -> float`` in [0, 1]). Docs:
 docs/metrics/citations.md.
 
@@ -40,7 +42,8 @@ def _citation_options(unit: str = "sentence", min_claim_words: int = 1,
                       leaves_are_claims: bool = True, inline_markers: bool = True,
                       max_depth: int = 1000, function_words: str = "en",
                       subject: Any = None, check_facts: bool = True, fact_cap: float = 0.25,
-                      fact_context: float = 0.5, min_source_support: float = 0.15):
+                      fact_context: float = 0.5, min_source_support: float = 0.15,
+                      combine: str = "max", embedding_weight: float = 0.5):
     if judge is None:
         judge = "custom" if support is not None else "embedding" if encoder is not None \
             else "lexical"
@@ -54,7 +57,7 @@ def _citation_options(unit: str = "sentence", min_claim_words: int = 1,
         None if value_keys is None else list(value_keys),
         None if citation_keys is None else list(citation_keys), leaves_are_claims,
         inline_markers, max_depth, function_words, subject_names(subject), check_facts,
-        fact_cap, fact_context, min_source_support)
+        fact_cap, fact_context, min_source_support, combine, embedding_weight)
 
 
 def citation_columns() -> list:

@@ -352,7 +352,14 @@ def evaluate(data, metrics: Sequence[str] = DEFAULT_METRICS, *, summary: str = "
                                            "supported": claim["supported"],
                                            "misattributed": claim["misattributed"],
                                            "better_source": claim["better_source"],
-                                           "dangling": claim["dangling"]})
+                                           "dangling": claim["dangling"],
+                                           "cited_support": claim["cited_support"],
+                                           "unsupporting": claim["unsupporting"],
+                                           # per cited id: the parts of the claim it supports
+                                           "cited_parts": {
+                                               sid: [p["text"] for p in parts]
+                                               for sid, parts in zip(claim["cited"],
+                                                                     claim["cited_parts"])}})
         run("citations", ready, citation_chunk)
 
     signatures: Dict[str, str] = {}
@@ -447,7 +454,8 @@ def evaluate(data, metrics: Sequence[str] = DEFAULT_METRICS, *, summary: str = "
     return Evaluation(scores=frame, sentences=sentences,
                       claims=pd.DataFrame(claim_rows, columns=[
                           "record", "id", "claim", "text", "cited", "support", "supported",
-                          "misattributed", "better_source", "dangling"]),
+                          "misattributed", "better_source", "dangling", "cited_support",
+                          "unsupporting", "cited_parts"]),
                       fields=pd.DataFrame(field_rows, columns=[
                           "record", "id", "check", "pointer", "keyword", "score", "message"]))
 

@@ -88,6 +88,9 @@ enum class support_judge : std::uint8_t {
   lexical,    ///< the idf-weighted recall kernel of detail/source_index.hpp (default)
   embedding,  ///< max(0, cosine) of the claim with source sentences (`citation_options::encoder`)
   custom,     ///< `citation_options::support_fn`
+  /// the lexical judge and the embedding judge together, by `citation_options::combine`
+  /// (default max: a paraphrase can only raise support); the fact checks cap the combination
+  combined,
 };
 
 /// A user support judge: how well the sources `cited` (indices into the scorer's sources)
@@ -109,7 +112,12 @@ struct citation_options {
   /// A claim (or source set) supports a claim at support >= this.
   double support_threshold = 0.5;
   support_judge judge = support_judge::lexical;
-  std::shared_ptr<const embed::encoder> encoder{};  ///< for `support_judge::embedding`
+  /// for `support_judge::embedding` and `support_judge::combined`
+  std::shared_ptr<const embed::encoder> encoder{};
+  /// `support_judge::combined`: max(lexical, embedding) (default), or the mix
+  /// (1 - w) lexical + w embedding with w = `embedding_weight` in [0, 1].
+  support_combination combine = support_combination::max;
+  double embedding_weight = 0.5;
   support_function support_fn{};                    ///< for `support_judge::custom`
   /// Quoted spans ("...", “...”) of at least this many word tokens are checked.
   std::size_t min_quote_words = 2;
@@ -140,6 +148,13 @@ struct citation_options {
   std::string stem_language = "english";
 };
 
+/// A part of a claim that one cited source supports: bytes in the summary (for a structured
+/// field: in the field's text) and the text they hold.
+struct supported_part {
+  text_span span;
+  std::string text;
+};
+
 /// What precis found about one claim.
 struct citation_claim {
   std::string text;                     ///< the claim without markers
@@ -152,11 +167,20 @@ struct citation_claim {
   bool supported = false;  ///< support >= support_threshold
   std::size_t relevant_citations = 0;   ///< ALCE precision numerator for this claim
   std::vector<std::string> irrelevant;  ///< cited ids not needed (ALCE over-citation)
+  /// The two parts of `support` (before the fact cap): the lexical judge's and the embedding
+  /// judge's support by the cited sources (0 for a part the configured judge does not use).
+  double lexical_support = 0.0;
+  double embedding_support = 0.0;
   /// Per cited id (same order as `cited`): the support of that source alone.
   std::vector<double> cited_support;
   /// Cited ids that support none of the claim (own support < min_source_support), when the
   /// claim cites several sources.
   std::vector<std::string> unsupporting;
+  /// Per cited id (same order as `cited`; lexical and combined judges, else empty): the parts
+  /// of the claim that source supports, maximal runs of claim words whose stems its best
+  /// sentence for the claim holds, bridged by and trimmed of function words and the subject's
+  /// words (docs/metrics/citations.md, "Several cited sources"). None for an `unsupporting` one.
+  std::vector<std::vector<supported_part>> cited_parts;
   /// Numbers, dates and names of the claim that its cited sources do not hold (as written).
   std::vector<std::string> mismatched_facts;
   bool negation_mismatch = false;  ///< negated where the best cited sentence is not, or reverse
