@@ -181,8 +181,8 @@ case "${1:-}" in
     TSAN_BUILD=${PRECIS_TSAN_BUILD_DIR:-$ROOT/build-tsan}
     launcher=()
     command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-    # -O1 -g1 (line tables only): what the sanitizers' manuals advise, and about half the compile
-    # time of -O2 -g; reports still name file and line.
+    # -O1 -g1 (line tables only): the optimization AddressSanitizer's manual advises, and a
+    # cheaper compile than -O2 -g; reports still name file and line.
     cmake -S "$ROOT" -B "$ASAN_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "${launcher[@]}" \
       -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" \
       -DPRECIS_SANITIZE=address,undefined -DPRECIS_BUILD_BENCHMARKS=OFF -DPRECIS_INSTALL=OFF \
