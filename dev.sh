@@ -202,7 +202,7 @@ case "${1:-}" in
       -DPRECIS_BUILD_CLI=OFF -DPRECIS_INSTALL=OFF >/dev/null
     TSAN_TESTS=(test_analyzed_text test_porter test_rouge test_bleu test_chrf test_citations
       test_relevance test_json_schema test_json_output test_json_compare test_embedding
-      test_embed_cache test_word_vectors)
+      test_embed_cache test_word_vectors test_judges)
     cmake --build "$TSAN_BUILD" -j "$JOBS" --target "${TSAN_TESTS[@]}"
     for t in "${TSAN_TESTS[@]}"; do
       TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 "$TSAN_BUILD/tests/$t" \
