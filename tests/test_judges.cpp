@@ -468,6 +468,27 @@ TEST(CitationSupportJudge, BatchErrorsNameTheItemAndField) {
   EXPECT_EQ(results[3].rationale, "because");
 }
 
+TEST(CitationSupportJudge, OwnPromptWhoseSchemaLetsAnyAnswerThrough) {
+  // A prompt of the user's own with an empty schema: an answer without a usable verdict is
+  // repaired like an invalid one, and never read as a verdict it is not.
+  const auto model = scripted_model::texts({"{\"verdict\": \"yes\"}", "{}", "{\"v\": 1}"});
+  auto prompt = pj::builtin_template("citation-support");
+  prompt.version = "loose-1";
+  prompt.schema = "{}";
+  const pj::citation_support_judge judge(model.function(), {}, prompt);
+  const auto r = judge.judge("claim", "evidence");
+  EXPECT_EQ(r.error,
+            "[precis.judge_failed] field 'verdict': no valid answer after 2 repairs: /verdict: "
+            "missing (reply starts '{\"v\": 1}')");
+  const auto repair = model.requests().at(1).messages.at(3).content;
+  EXPECT_EQ(repair.rfind("That answer cannot be used: /verdict: expected \"supported\", "
+                         "\"partially_supported\" or \"not_supported\". Answer again",
+                         0),
+            0U)
+      << repair;
+  EXPECT_EQ(judge.schema(), "{}");
+}
+
 // ---- the citation metrics with the judge as support_fn --------------------------------------
 
 namespace {

@@ -45,8 +45,8 @@ int main() {
   const auto chrf = precis::metrics::chrf(summary, reference);
   const double citation = judged_citation_score();
   std::printf("precis %s: rouge1 %.4f rougeLsum %.4f bleu %.4f chrf %.4f judged citations %.4f\n",
-              precis::version(), rouge["rouge1"].f1, rouge["rougeLsum"].f1, bleu.score,
-              chrf.score, citation);
+              precis::version(), rouge["rouge1"].f1, rouge["rougeLsum"].f1, bleu.score, chrf.score,
+              citation);
   // 5 of 6 unigrams shared: P = R = F1 = 5/6. One of the two claims is supported: 1/2.
   return std::fabs(rouge["rouge1"].f1 - 5.0 / 6.0) < 1e-12 && citation == 0.5 ? 0 : 1;
 }

@@ -90,6 +90,18 @@ std::string problem_of(std::string_view text, const structured::json_schema& val
   return {};
 }
 
+// What the judge reads from a valid answer, in case a prompt of the user's own has a schema that
+// lets it through without it (the built-in schemas never do).
+std::string answer_problem(const json& value, const std::string& field) {
+  if (!value.is_object() || !value.contains(field)) return "/" + field + ": missing";
+  const auto& v = value[field];
+  if (field == "score") return v.is_number() ? std::string() : "/score: expected a number";
+  if (v.is_string() && (v == "supported" || v == "partially_supported" || v == "not_supported")) {
+    return {};
+  }
+  return "/" + field + ": expected \"supported\", \"partially_supported\" or \"not_supported\"";
+}
+
 // The reply's first 120 characters, stripped, on one line (for error messages).
 std::string reply_head(std::string_view text) {
   const auto first = text.find_first_not_of(" \t\r\n\f\v");
@@ -157,7 +169,8 @@ std::optional<json> ask(const call_plan& plan, std::vector<chat_message> convers
       return std::nullopt;
     }
     json value;
-    const std::string problem = problem_of(reply.text, plan.validator, value);
+    std::string problem = problem_of(reply.text, plan.validator, value);
+    if (problem.empty()) problem = answer_problem(value, plan.answer_field);
     if (problem.empty()) return value;
     if (repair == plan.max_repairs) {
       failure = {"judge_failed", "no valid answer after " + std::to_string(plan.max_repairs) +
@@ -423,7 +436,7 @@ struct citation_support_judge::state {
         r.error = failure_text(plan, failure, item);
         return r;
       }
-      const auto verdict = answer->at("verdict").get<std::string>();
+      const auto verdict = answer->at("verdict").get<std::string>();  // checked by ask()
       const auto v = verdict == "supported"             ? support_verdict::supported
                      : verdict == "partially_supported" ? support_verdict::partially_supported
                                                         : support_verdict::not_supported;
