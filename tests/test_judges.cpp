@@ -155,6 +155,64 @@ TEST(RubricJudge, SamplesMeanAndSpread) {
   }
 }
 
+TEST(RubricJudge, RatingFromLogProbabilities) {
+  // {"score": 4} with the alternatives at the value's token " 4": G-Eval's weighted rating over
+  // the tokens that name a score (" 45" names none; "\n" lacks the space before the value).
+  pj::chat_reply reply{"{\"score\": 4}", 100, 5};
+  reply.logprobs = {{"{\"", 0.0},
+                    {"score", 0.0},
+                    {"\":", 0.0},
+                    {" 4",
+                     std::log(0.6),
+                     {{" 4", std::log(0.6)},
+                      {" 5", std::log(0.3)},
+                      {" 3", std::log(0.05)},
+                      {" 45", std::log(0.02)},
+                      {"\n", std::log(0.03)}}},
+                    {"}", 0.0}};
+  scripted_model model({reply});
+  const pj::rubric_judge judge("relevance", model.function());
+  const auto r = judge.judge("s", "src");
+  ASSERT_TRUE(r.ok()) << r.error;
+  const double rating = (0.6 * 4 + 0.3 * 5 + 0.05 * 3) / 0.95;  // 4.263...
+  EXPECT_NEAR(r.rating, rating, 1e-12);
+  EXPECT_NEAR(r.score, (rating - 1.0) / 4.0, 1e-12);
+  EXPECT_EQ(r.weighted, 1U);
+  EXPECT_TRUE(model.requests()[0].logprobs);
+  EXPECT_EQ(model.requests()[0].top_logprobs, 10U);
+
+  pj::judge_options plain;
+  plain.logprobs = false;
+  scripted_model model2({reply});
+  const auto r2 = pj::rubric_judge("relevance", model2.function(), plain).judge("s", "src");
+  // Not asked for, but given: read all the same, as the Python judges do.
+  EXPECT_NEAR(r2.rating, rating, 1e-12);
+  EXPECT_FALSE(model2.requests()[0].logprobs);
+  EXPECT_EQ(model2.requests()[0].top_logprobs, 0U);
+}
+
+TEST(WeightedChoice, WordChoicesByPrefix) {
+  pj::chat_reply reply{"{\"verdict\": \"partially_supported\"}"};
+  reply.logprobs = {
+      {"{\"", 0.0},
+      {"verdict", 0.0},
+      {"\":", 0.0},
+      {" \"", 0.0},
+      {"part",
+       std::log(0.5),
+       {{"part", std::log(0.5)}, {"supported", std::log(0.3)}, {"not", std::log(0.2)}}},
+      {"ially_supported", 0.0},
+      {"\"}", 0.0}};
+  const pj::weighted_value verdicts[] = {
+      {"supported", 1.0}, {"partially_supported", 0.5}, {"not_supported", 0.0}};
+  const auto w = pj::weighted_choice(reply, "verdict", verdicts);
+  ASSERT_TRUE(w.has_value());
+  EXPECT_NEAR(*w, 0.5 * 0.5 + 0.3 * 1.0 + 0.2 * 0.0, 1e-12);
+  EXPECT_FALSE(pj::weighted_choice(reply, "score", verdicts).has_value());  // no such field
+  reply.logprobs.clear();
+  EXPECT_FALSE(pj::weighted_choice(reply, "verdict", verdicts).has_value());
+}
+
 TEST(RubricJudge, FluencyReadsTheSummaryOnly) {
   const auto model = scripted_model::texts({"{\"score\": 5}"});
   const pj::rubric_judge judge("fluency", model.function());

@@ -30,31 +30,56 @@ py::list messages_list(const std::vector<pj::chat_message>& messages) {
   return out;
 }
 
+// A scripted reply: the text, or {"text", "logprobs": OpenAI's choices[0].logprobs.content}.
+pj::chat_reply reply_of(const py::handle& item) {
+  pj::chat_reply reply;
+  reply.finish_reason = "stop";
+  if (py::isinstance<py::str>(item)) {
+    reply.text = py::str(item);
+    return reply;
+  }
+  const auto d = item.cast<py::dict>();
+  reply.text = py::str(d["text"]);
+  if (d.contains("logprobs")) {
+    for (const auto& entry : d["logprobs"]) {
+      pj::token_logprob t{py::str(entry["token"]), entry["logprob"].cast<double>(), {}};
+      if (entry.contains("top_logprobs")) {
+        for (const auto& alt : entry["top_logprobs"]) {
+          t.top_logprobs.push_back({py::str(alt["token"]), alt["logprob"].cast<double>()});
+        }
+      }
+      reply.logprobs.push_back(std::move(t));
+    }
+  }
+  return reply;
+}
+
 // Runs a C++ judge with a model that answers `replies` in order (the last again when they run
 // out; a reply "!raise" throws) and returns every request and the result.
-py::dict replay(const std::string& kind, const py::dict& inputs,
-                const std::vector<std::string>& replies, std::size_t samples,
-                std::size_t max_repairs, std::optional<std::int64_t> seed) {
+py::dict replay(const std::string& kind, const py::dict& inputs, const py::list& replies,
+                std::size_t samples, std::size_t max_repairs, std::optional<std::int64_t> seed,
+                bool logprobs) {
   struct script {
     std::mutex mutex;
-    std::vector<std::string> replies;
+    std::vector<pj::chat_reply> replies;
     std::size_t next = 0;
     std::vector<pj::chat_request> requests;
   };
   auto s = std::make_shared<script>();
-  s->replies = replies;
+  for (const auto& item : replies) s->replies.push_back(reply_of(item));
   const pj::chat_function model = [s](const pj::chat_request& request) {
     const std::lock_guard<std::mutex> lock(s->mutex);
     s->requests.push_back(request);
-    const auto& text = s->replies.at(std::min(s->next, s->replies.size() - 1));
+    const auto& reply = s->replies.at(std::min(s->next, s->replies.size() - 1));
     ++s->next;
-    if (text == "!raise") throw std::runtime_error("scripted failure");
-    return pj::chat_reply{text, 0, 0, "stop", ""};
+    if (reply.text == "!raise") throw std::runtime_error("scripted failure");
+    return reply;
   };
   pj::judge_options options;
   options.samples = samples;
   options.max_repairs = max_repairs;
   options.seed = seed;
+  options.logprobs = logprobs;
   py::dict result;
   if (kind == "citation") {
     const pj::citation_support_judge judge(model, options);
@@ -74,6 +99,7 @@ py::dict replay(const std::string& kind, const py::dict& inputs,
     result["verdict"] = std::string(pj::support_verdict_name(r.verdict));
     result["rationale"] = r.rationale;
     result["spread"] = r.spread;
+    result["weighted"] = r.weighted;
     result["error"] = r.error.empty() ? py::object(py::none()) : py::object(py::str(r.error));
     result["calls"] = r.usage.calls;
     result["repairs"] = r.usage.repairs;
@@ -95,6 +121,7 @@ py::dict replay(const std::string& kind, const py::dict& inputs,
     result["rating"] = r.rating;
     result["spread"] = r.spread;
     result["ratings"] = r.ratings;
+    result["weighted"] = r.weighted;
     result["error"] = r.error.empty() ? py::object(py::none()) : py::object(py::str(r.error));
     result["calls"] = r.usage.calls;
     result["repairs"] = r.usage.repairs;
@@ -111,6 +138,8 @@ py::dict replay(const std::string& kind, const py::dict& inputs,
     d["schema"] = q.schema;
     d["template"] = q.template_tag;
     d["sample"] = q.sample;
+    d["logprobs"] = q.logprobs;
+    d["top_logprobs"] = q.top_logprobs;
     requests.append(d);
   }
   py::dict out;
@@ -144,6 +173,7 @@ void bind_judge(py::module_& m) {
       "Renders a template with the C++ renderer (test hook).");
   m.def("judge_replay", &replay, py::arg("kind"), py::arg("inputs"), py::arg("replies"),
         py::arg("samples") = 1, py::arg("max_repairs") = 2, py::arg("seed") = 0,
+        py::arg("logprobs") = false,
         "Runs a C++ judge against scripted replies; its requests and result (test hook).");
 }
 

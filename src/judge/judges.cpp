@@ -4,6 +4,8 @@
 // CitationSupportJudge) message for message; tests/python/test_judge_cpp.py checks that.
 #include "precis/judge/judges.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <exception>
 #include <nlohmann/json.hpp>
@@ -36,6 +38,8 @@ struct call_plan {
   std::optional<std::int64_t> seed;
   std::size_t samples = 1;
   std::size_t max_repairs = 2;
+  bool logprobs = true;
+  std::size_t top_logprobs = 10;
   std::shared_ptr<judge_cache> cache;
   std::string answer_field;  // "score" or "verdict": named in errors
 
@@ -51,6 +55,8 @@ struct call_plan {
         seed(o.seed),
         samples(o.samples),
         max_repairs(o.max_repairs),
+        logprobs(o.logprobs),
+        top_logprobs(o.logprobs ? o.top_logprobs : 0),
         cache(o.cache),
         answer_field(std::move(field)) {}
 };
@@ -126,7 +132,8 @@ struct ask_failure {
 // Asks until the answer parses and validates (at most max_repairs repair turns); the validated
 // answer, or the failure.
 std::optional<json> ask(const call_plan& plan, std::vector<chat_message> conversation,
-                        std::size_t sample, judge_usage& usage, ask_failure& failure) {
+                        std::size_t sample, judge_usage& usage, chat_reply& reply,
+                        ask_failure& failure) {
   for (std::size_t repair = 0;; ++repair) {
     chat_request request;
     request.messages = conversation;
@@ -136,7 +143,8 @@ std::optional<json> ask(const call_plan& plan, std::vector<chat_message> convers
     request.schema = plan.schema;
     request.template_tag = plan.tag;
     request.sample = sample;
-    chat_reply reply;
+    request.logprobs = plan.logprobs;
+    request.top_logprobs = plan.top_logprobs;
     std::string key;
     std::optional<chat_reply> hit;
     if (plan.cache) {
@@ -183,7 +191,7 @@ std::optional<json> ask(const call_plan& plan, std::vector<chat_message> convers
         reply.finish_reason == "length"
             ? " The reply was cut off at max_tokens=" + std::to_string(plan.max_tokens) + "."
             : std::string();
-    conversation.push_back({"assistant", std::move(reply.text)});
+    conversation.push_back({"assistant", reply.text});
     conversation.push_back({"user", "That answer cannot be used: " + problem + "." + cut +
                                         " Answer again with only a JSON object that satisfies "
                                         "this JSON Schema: " +
@@ -243,6 +251,82 @@ std::vector<Result> each_item(std::size_t n, unsigned threads, const One& one,
 
 }  // namespace
 
+std::optional<double> weighted_choice(const chat_reply& reply, std::string_view field,
+                                      std::span<const weighted_value> choices) {
+  if (reply.logprobs.empty()) return std::nullopt;
+  const std::string_view text = reply.text;
+  const auto space = [](char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+  };
+  // Where the value starts: after the first `"field"\s*:\s*"?` (judges.py's _VALUE_START).
+  const std::string quoted = "\"" + std::string(field) + "\"";
+  std::size_t value_at = std::string_view::npos;
+  for (auto at = text.find(quoted); at != std::string_view::npos; at = text.find(quoted, at + 1)) {
+    std::size_t i = at + quoted.size();
+    while (i < text.size() && space(text[i])) ++i;
+    if (i >= text.size() || text[i] != ':') continue;
+    ++i;
+    while (i < text.size() && space(text[i])) ++i;
+    if (i < text.size() && text[i] == '"') ++i;
+    value_at = i;
+    break;
+  }
+  if (value_at == std::string_view::npos) return std::nullopt;
+  const token_logprob* token = nullptr;
+  std::size_t offset = 0;
+  for (const auto& entry : reply.logprobs) {
+    if ((offset <= value_at && value_at < offset + entry.token.size()) ||
+        (entry.token.empty() && offset == value_at)) {
+      token = &entry;
+      break;
+    }
+    offset += entry.token.size();
+  }
+  if (token == nullptr) return std::nullopt;
+  const std::string_view lead = std::string_view(token->token).substr(0, value_at - offset);
+  // Without alternatives, the chosen token alone.
+  const std::vector<token_alternative> chosen{{token->token, token->logprob}};
+  const auto& alternatives = token->top_logprobs.empty() ? chosen : token->top_logprobs;
+  // A letter, digit or `_` after a choice makes it another word ("45", "supportedly"); bytes of
+  // non-ASCII characters count as letters (Python's str.isalnum).
+  const auto word = [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u >= 0x80 || std::isalnum(u) != 0 || c == '_';
+  };
+  std::vector<std::pair<std::size_t, double>> mass;  // choice, probability; in order seen
+  for (const auto& alternative : alternatives) {
+    const std::string_view alt = alternative.token;
+    if (!alt.starts_with(lead)) continue;
+    const std::string_view rest = alt.substr(lead.size());
+    if (rest.empty()) continue;
+    std::vector<std::size_t> named;
+    for (std::size_t k = 0; k < choices.size(); ++k) {
+      const auto c = choices[k].answer;
+      if (rest == c || (rest.starts_with(c) && !word(rest[c.size()]))) named.push_back(k);
+    }
+    if (named.empty() && !(rest[0] >= '0' && rest[0] <= '9')) {
+      for (std::size_t k = 0; k < choices.size(); ++k) {
+        if (choices[k].answer.starts_with(rest)) named.push_back(k);
+      }
+    }
+    if (named.size() != 1) continue;
+    const double p = std::exp(alternative.logprob);
+    const auto it =
+        std::find_if(mass.begin(), mass.end(), [&](const auto& m) { return m.first == named[0]; });
+    if (it == mass.end()) {
+      mass.emplace_back(named[0], p);
+    } else {
+      it->second += p;
+    }
+  }
+  double total = 0.0;
+  for (const auto& m : mass) total += m.second;
+  if (!(total > 0.0)) return std::nullopt;
+  double weighted = 0.0;
+  for (const auto& m : mass) weighted += m.second * choices[m.first].value;
+  return weighted / total;
+}
+
 std::string_view support_verdict_name(support_verdict verdict) noexcept {
   switch (verdict) {
     case support_verdict::supported:
@@ -272,13 +356,21 @@ double support_verdict_value(support_verdict verdict) noexcept {
 struct rubric_judge::state {
   rubric criterion;
   call_plan plan;
+  std::vector<std::string> scale_names;  // "1" ... "5"
+  std::vector<weighted_value> scale;     // {"1", 1.0} ... {"5", 5.0}
 
   state(rubric r, chat_function model, const judge_options& o, prompt_template p,
         std::string schema)
       : criterion(std::move(r)),
         plan(std::move(model), p,
              p.name + "@" + p.version + "+" + criterion.name + "-" + criterion.version,
-             std::move(schema), o, 32, "score") {}
+             std::move(schema), o, 32, "score") {
+    for (int k = criterion.low; k <= criterion.high; ++k) scale_names.push_back(std::to_string(k));
+    for (int k = criterion.low; k <= criterion.high; ++k) {
+      scale.push_back(
+          {scale_names[static_cast<std::size_t>(k - criterion.low)], static_cast<double>(k)});
+    }
+  }
 
   rubric_result judge(std::string_view summary, std::string_view source,
                       std::string_view item) const {
@@ -289,7 +381,8 @@ struct rubric_judge::state {
     const auto messages = plan.prompt.render(values);
     for (std::size_t s = 0; s < plan.samples; ++s) {
       ask_failure failure;
-      const auto answer = ask(plan, messages, s, r.usage, failure);
+      chat_reply reply;
+      const auto answer = ask(plan, messages, s, r.usage, reply, failure);
       if (!answer) {
         const auto usage = r.usage;
         r = rubric_result{};
@@ -297,7 +390,9 @@ struct rubric_judge::state {
         r.error = failure_text(plan, failure, item);
         return r;
       }
-      r.ratings.push_back(answer->at("score").get<double>());
+      const auto weighted = weighted_choice(reply, "score", scale);
+      if (weighted) ++r.weighted;
+      r.ratings.push_back(weighted ? *weighted : answer->at("score").get<double>());
     }
     r.rating = mean(r.ratings);
     r.score = (r.rating - criterion.low) / (criterion.high - criterion.low);
@@ -428,7 +523,8 @@ struct citation_support_judge::state {
     std::vector<double> values;
     for (std::size_t s = 0; s < plan.samples; ++s) {
       ask_failure failure;
-      const auto answer = ask(plan, messages, s, r.usage, failure);
+      chat_reply reply;
+      const auto answer = ask(plan, messages, s, r.usage, reply, failure);
       if (!answer) {
         const auto usage = r.usage;
         r = support_result{};
@@ -447,7 +543,11 @@ struct citation_support_judge::state {
           r.rationale = rationale->get<std::string>();
         }
       }
-      values.push_back(support_verdict_value(v));
+      const weighted_value verdicts[] = {
+          {"supported", 1.0}, {"partially_supported", 0.5}, {"not_supported", 0.0}};
+      const auto weighted = weighted_choice(reply, "verdict", verdicts);
+      if (weighted) ++r.weighted;
+      values.push_back(weighted ? *weighted : support_verdict_value(v));
     }
     r.score = mean(values);
     r.spread = spread_of(values);

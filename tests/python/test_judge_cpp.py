@@ -3,6 +3,7 @@ file (data/judge/templates.json), byte-identical messages for the same inputs, t
 text, the same repair turns and the same scores, driven by the same scripted replies."""
 
 import json
+import math
 
 import pytest
 from hypothesis import given, settings
@@ -92,6 +93,8 @@ def python_run(make_judge, inputs, replies, by_seed=False):
             state["next"] += 1
         if text == "!raise":
             raise RuntimeError("scripted failure")
+        if isinstance(text, dict):
+            return judge.Completion(text=text["text"], logprobs=text["logprobs"])
         return text
 
     with judge.CallableModel(model) as chat:
@@ -107,6 +110,8 @@ def same_requests(cpp, python):
         assert c["temperature"] == p["temperature"]
         assert c["max_tokens"] == p["max_tokens"]
         assert c["seed"] == p["seed"]
+        assert c["logprobs"] == p["logprobs"]
+        assert c["top_logprobs"] == p["top_logprobs"]
 
 
 SCRIPTS = [
@@ -184,3 +189,63 @@ def test_citation_support_judges_send_and_score_the_same(script, evidence):
         if "no valid answer" in row["error"]:
             assert result["error"].endswith(row["error"])
     assert (result["calls"], result["repairs"]) == (row["calls"], row["repairs"])
+
+
+def tokens(*pieces):
+    """OpenAI-shaped logprobs: each piece is a token, or (token, [(alternative, p), ...])."""
+    out = []
+    for piece in pieces:
+        token, alternatives = (piece, []) if isinstance(piece, str) else piece
+        top = [{"token": t, "logprob": math.log(p)} for t, p in alternatives]
+        out.append({"token": token, "logprob": top[0]["logprob"] if top else 0.0,
+                    "top_logprobs": top})
+    return out
+
+
+LOGPROB_REPLIES = {
+    "rubric:relevance": [
+        {"text": "{\"score\": 4}",
+         "logprobs": tokens("{\"", "score", "\":", (" 4", [(" 4", 0.6), (" 5", 0.3), (" 3", 0.05),
+                                                          (" 45", 0.02), ("\n", 0.03)]), "}")},
+        {"text": "```json\n{\"score\":2}\n```",
+         "logprobs": tokens("```", "json", "\n{\"", "score", "\":", ("2", [("2", 0.5), ("1", 0.25),
+                                                                       ("2}", 0.25)]), "}\n```")},
+        {"text": "{\"score\": 3}", "logprobs": tokens("{\"score\": ", ("3", [("x", 1.0)]), "}")},
+    ],
+    "citation": [
+        {"text": "{\"verdict\": \"partially_supported\"}",
+         "logprobs": tokens("{\"", "verdict", "\":", " \"", ("part", [("part", 0.5),
+                                                                 ("supported", 0.3),
+                                                                 ("not", 0.15), ("s", 0.05)]),
+                            "ially_supported", "\"}")},
+        {"text": "{\"verdict\": \"supported\"}",
+         "logprobs": tokens("{\"verdict\": \"", ("supported", [("supported", 0.9),
+                                                             ("supported\"", 0.05),
+                                                             ("n", 0.05)]), "\"}")},
+    ],
+}
+
+
+@pytest.mark.parametrize("kind", sorted(LOGPROB_REPLIES))
+@pytest.mark.parametrize("reply", [0, 1, 2])
+@pytest.mark.parametrize("logprobs", [True, False])
+def test_log_probability_weights_match(kind, reply, logprobs):
+    replies = LOGPROB_REPLIES[kind]
+    if reply >= len(replies):
+        pytest.skip("no such reply")
+    scripted = [replies[reply]]
+    if kind == "citation":
+        inputs = {"claim": "c", "evidence": SOURCE}
+        make = lambda m: judge.CitationSupportJudge(m, logprobs=logprobs)  # noqa: E731
+    else:
+        inputs = {"summary": "s", "source": SOURCE}
+        make = lambda m: judge.RubricJudge("relevance", m, logprobs=logprobs)  # noqa: E731
+    cpp = _core.judge_replay(kind, inputs, scripted, logprobs=logprobs)
+    seen, row = python_run(make, inputs, scripted)
+    same_requests(cpp["requests"], seen)
+    result = cpp["result"]
+    assert result["error"] is None and row["error"] is None
+    assert result["score"] == pytest.approx(row["score"], abs=1e-12)
+    if kind != "citation":
+        assert result["weighted"] == row["weighted"]
+        assert result["rating"] == pytest.approx(row["rating"], abs=1e-12)

@@ -35,6 +35,10 @@ struct judge_options {
   /// An answer that does not parse or validate is sent back with the problem at most this many
   /// times (as instructor does); then the item fails.
   std::size_t max_repairs = 2;
+  /// Ask for log-probabilities (`top_logprobs` alternatives per token); where the reply has
+  /// them, a sample's value is G-Eval's probability-weighted mean (`weighted_choice`).
+  bool logprobs = true;
+  std::size_t top_logprobs = 10;
   /// Replies by request (template version, parameters, messages); null = no cache.
   std::shared_ptr<judge_cache> cache{};
 };
@@ -55,6 +59,7 @@ struct rubric_result {
   double rating = 0.0;          ///< mean over samples, on the rubric's scale
   double spread = 0.0;          ///< population standard deviation over samples
   std::vector<double> ratings;  ///< per sample
+  std::size_t weighted = 0;     ///< samples rated from log-probabilities
   std::string error;            ///< "" or `[precis.judge_failed] ... field 'score': ...`
   judge_usage usage;
 
@@ -77,13 +82,32 @@ enum class support_verdict : std::uint8_t {
 struct support_result {
   double score = 0.0;  ///< mean verdict value over samples (1, 0.5, 0)
   support_verdict verdict = support_verdict::not_supported;  ///< of the first sample
-  std::string rationale;  ///< of the first sample ("" when the model gave none)
-  double spread = 0.0;    ///< population standard deviation of the values over samples
-  std::string error;      ///< "" or `[precis.judge_failed] ... field 'verdict': ...`
+  std::string rationale;     ///< of the first sample ("" when the model gave none)
+  double spread = 0.0;       ///< population standard deviation of the values over samples
+  std::size_t weighted = 0;  ///< samples valued from log-probabilities
+  std::string error;         ///< "" or `[precis.judge_failed] ... field 'verdict': ...`
   judge_usage usage;
 
   [[nodiscard]] bool ok() const noexcept { return error.empty(); }
 };
+
+/// One choice of an answer's field and its value: {"4", 4.0} for a rating, {"supported", 1.0}.
+struct weighted_value {
+  std::string_view answer;
+  double value = 0.0;
+};
+
+/// G-Eval's score of an answer from its log-probabilities: the probability-weighted mean of the
+/// `choices` at the token where the value of `field` starts in `reply.text`, renormalized over
+/// the alternatives that name a choice; std::nullopt when the reply has no log-probabilities,
+/// the field is not found, or no alternative names a choice. An alternative names a choice
+/// when, after the text the chosen token had before the value (a space, a quote), it equals the
+/// choice, starts with it followed by a character that is not a letter, digit or `_`
+/// (`"4}"`), or (not starting with a digit) is the prefix of exactly one choice (`"part"`).
+/// The same as Python's `precis.judge.weighted_choice` (letters: ASCII, and any byte of a
+/// non-ASCII character). See docs/judge/index.md, "Scores from log-probabilities".
+[[nodiscard]] std::optional<double> weighted_choice(const chat_reply& reply, std::string_view field,
+                                                    std::span<const weighted_value> choices);
 
 /// One claim and the evidence it cites, for `citation_support_judge::judge_batch`.
 struct support_item {

@@ -29,6 +29,20 @@ struct chat_message {
   friend bool operator==(const chat_message&, const chat_message&) = default;
 };
 
+/// One alternative for a generated token, with its natural-log probability.
+struct token_alternative {
+  std::string token;
+  double logprob = 0.0;
+};
+
+/// One generated token with its log-probability and the most likely alternatives at its
+/// position (OpenAI's `choices[0].logprobs.content[i]`: `token`, `logprob`, `top_logprobs`).
+struct token_logprob {
+  std::string token;
+  double logprob = 0.0;
+  std::vector<token_alternative> top_logprobs{};
+};
+
 /// What a judge asks its model: the conversation and the sampling parameters. The answer must be
 /// a JSON object that satisfies `schema` (endpoints with structured outputs can enforce it; the
 /// judge parses and validates the reply either way).
@@ -40,6 +54,10 @@ struct chat_request {
   std::string schema;                  ///< JSON Schema text of the answer (json.dumps form)
   std::string template_tag;            ///< "name@version" of the prompt, e.g. "citation-support@1"
   std::size_t sample = 0;              ///< which of the judge's samples this call is (0-based)
+  /// Ask for the tokens' log-probabilities with this many alternatives each (OpenAI's
+  /// `logprobs: true, top_logprobs: N`); a model that cannot give them ignores it.
+  bool logprobs = false;
+  std::size_t top_logprobs = 0;
 };
 
 /// The model's answer. `text` is what the model wrote; the token counts feed the judges' usage
@@ -54,6 +72,10 @@ struct chat_reply {
   /// Non-empty when the model declined to answer (OpenAI's `refusal`): the item fails at once,
   /// without repairs.
   std::string refusal{};
+  /// The generated tokens with their alternatives, when the endpoint gives them (their texts
+  /// concatenated are `text`): the judges then score as G-Eval does, by the probability-weighted
+  /// mean over the choices (`weighted_choice`). Empty: the answered value is used.
+  std::vector<token_logprob> logprobs{};
 };
 
 /// The user's model: takes a request, returns the reply, throws (anything) when the call fails.
@@ -94,6 +116,7 @@ class judge_cache {
     field(std::to_string(request.max_tokens));
     field(request.seed ? std::to_string(*request.seed) : std::string("none"));
     field(std::to_string(request.sample));
+    field(request.logprobs ? std::to_string(request.top_logprobs) : std::string("no logprobs"));
     field(request.template_tag);
     field(request.schema);
     for (const auto& m : request.messages) {
