@@ -195,7 +195,7 @@ case "${1:-}" in
     LD_PRELOAD="$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)" \
       PYTHONPATH="$ASAN_BUILD/python" PRECIS_CLI="$ASAN_BUILD/src/cli/precis" HF_HUB_OFFLINE=1 \
       "$VENV/bin/python" -m pytest -q -p no:cacheprovider \
-      "$ROOT"/tests/python/{test_text,test_metrics,test_errors,test_string_arguments,test_deep_json,test_grounded,test_citations,test_judge,test_embed,test_cli_reliability}.py
+      "$ROOT"/tests/python/{test_text,test_metrics,test_errors,test_string_arguments,test_deep_json,test_grounded,test_citations,test_structured,test_judge_cpp,test_embed,test_cli_reliability}.py
     # ThreadSanitizer: the library and the test programs with threaded batch calls.
     cmake -S "$ROOT" -B "$TSAN_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "${launcher[@]}" \
       -DPRECIS_SANITIZE=thread -DPRECIS_BUILD_BENCHMARKS=OFF -DPRECIS_BUILD_PYTHON=OFF \
