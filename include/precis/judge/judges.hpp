@@ -80,7 +80,7 @@ enum class support_verdict : std::uint8_t {
 
 /// The citation support judge's verdict on one claim.
 struct support_result {
-  double score = 0.0;  ///< mean verdict value over samples (1, 0.5, 0)
+  double score = 0.0;  ///< mean verdict value over samples (1, 0.5, 0; or log-prob. weighted)
   support_verdict verdict = support_verdict::not_supported;  ///< of the first sample
   std::string rationale;     ///< of the first sample ("" when the model gave none)
   double spread = 0.0;       ///< population standard deviation of the values over samples
@@ -203,7 +203,8 @@ class citation_support_judge {
 /// support_judge::custom` and `support_fn = support_function(judge, sources)`, with the same
 /// `sources` in the same order as the `citation_scorer`'s. The claim is judged against its cited
 /// sources as `[id] text` paragraphs (the Python `support=` judge sends the same messages);
-/// support is the verdict's value: supported 1, partially_supported 0.5 (at the default
+/// support is the verdict's value (`support_result::score`: probability-weighted when the reply
+/// carries log-probabilities): supported 1, partially_supported 0.5 (at the default
 /// `support_threshold` of 0.5 such a claim counts as supported; raise the threshold above 0.5 to
 /// count only full support), not_supported 0. Thread-safe as the judge is, so `score_batch`
 /// judges up to `threads` claims at once. Replies are cached in `judge_options::cache` when the
