@@ -198,7 +198,7 @@ case "${1:-}" in
     LD_PRELOAD="$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)" \
       PYTHONPATH="$ASAN_BUILD/python" PRECIS_CLI="$ASAN_BUILD/src/cli/precis" HF_HUB_OFFLINE=1 \
       "$VENV/bin/python" -m pytest -q -p no:cacheprovider \
-      "$ROOT"/tests/python/{test_text,test_metrics,test_errors,test_string_arguments,test_deep_json,test_grounded,test_citations,test_judge,test_embed,test_cli_reliability}.py
+      "$ROOT"/tests/python/{test_text,test_metrics,test_errors,test_string_arguments,test_deep_json,test_grounded,test_citations,test_structured,test_judge_cpp,test_embed,test_cli_reliability}.py
     # ThreadSanitizer: the library and the test programs with threaded batch calls.
     cmake -S "$ROOT" -B "$TSAN_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "${launcher[@]}" \
       -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" \
@@ -206,7 +206,7 @@ case "${1:-}" in
       -DPRECIS_BUILD_CLI=OFF -DPRECIS_INSTALL=OFF >/dev/null
     TSAN_TESTS=(test_analyzed_text test_porter test_rouge test_bleu test_chrf test_citations
       test_relevance test_json_schema test_json_output test_json_compare test_embedding
-      test_embed_cache test_word_vectors)
+      test_embed_cache test_word_vectors test_judges)
     cmake --build "$TSAN_BUILD" -j "$JOBS" --target "${TSAN_TESTS[@]}"
     for t in "${TSAN_TESTS[@]}"; do
       TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 "$TSAN_BUILD/tests/$t" \

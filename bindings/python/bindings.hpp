@@ -37,4 +37,5 @@ void bind_citations(pybind11::module_& m);  // bind_citations.cpp
 void bind_stats(pybind11::module_& m);  // bind_stats.cpp
 void bind_compat(pybind11::module_& m);  // bind_compat.cpp
 void bind_encoder(pybind11::module_& m);  // bind_encoder.cpp
+void bind_judge(pybind11::module_& m);  // bind_judge.cpp
 }  // namespace precis_python

@@ -501,4 +501,5 @@ PYBIND11_MODULE(_core, m) {
   precis_python::bind_stats(m);
   precis_python::bind_compat(m);
   precis_python::bind_encoder(m);
+  precis_python::bind_judge(m);
 }

@@ -1,5 +1,8 @@
 """Prompt templates of the LLM judges: versioned, documented (docs/judge/templates.md), overridable.
 
+The built-in templates and rubrics are read from data/judge/templates.json, the one source that
+the C++ judges (include/precis/judge/) render too: both send byte-identical messages.
+
 A :class:`Template` is a system and a user message with ``$name`` placeholders
 (:class:`string.Template`, so JSON braces in a prompt need no escaping) and the JSON Schema of
 the answer it asks for. Its ``name`` and ``version`` are part of every cache key: change a prompt
@@ -101,209 +104,44 @@ class Rubric:
         }
 
 
-RUBRIC = Template(
-    name="geval-rubric",
-    version="1",
-    description="G-Eval rubric judge: criteria, evaluation steps, source and summary; answers "
-                "{\"score\": integer in [low, high]}.",
-    system="You evaluate summaries. You follow the evaluation steps and answer with a JSON object "
-           "only.",
-    user="""You will be given one summary written for a source text.
+def _data() -> dict:
+    """data/judge/templates.json: the prompts and rubrics of the Python judges and of the C++ ones
+    (include/precis/judge/), one file; the C++ library embeds it and the module hands it over."""
+    import json
 
-Your task is to rate the summary on one criterion: $criterion.
+    from .. import _core
 
-Please make sure you read and understand these instructions carefully.
+    return json.loads(_core.judge_templates_json())
 
-Evaluation Criteria:
 
-$Criterion ($low-$high) - $criteria
+_DATA = _data()
 
-Evaluation Steps:
 
-$steps
+def _builtin_template(name: str) -> Template:
+    t = next(t for t in _DATA["templates"] if t["name"] == name)
+    return Template(name=t["name"], version=t["version"], system="\n".join(t["system"]),
+                    user="\n".join(t["user"]), schema=t["schema"], description=t["description"])
 
-Source Text:
 
-$source
+def _builtin_rubric(name: str) -> Rubric:
+    r = next(r for r in _DATA["rubrics"] if r["name"] == name)
+    return Rubric(name=r["name"], criteria=r["criteria"], steps=tuple(r["steps"]), low=r["low"],
+                  high=r["high"], needs_source=r["needs_source"], version=r["version"])
 
-Summary:
 
-$summary
-
-Evaluation Form (score ONLY): answer with a JSON object {"score": N}, where N is an integer from \
-$low to $high.""",
-    schema={"type": "object", "properties": {"score": {"type": "integer"}},
-            "required": ["score"]},
-)
-
-RUBRIC_WITHOUT_SOURCE = RUBRIC.replace(
-    name="geval-rubric-summary-only",
-    description="G-Eval rubric judge for criteria that read the summary alone (fluency).",
-    user="""You will be given one summary.
-
-Your task is to rate the summary on one criterion: $criterion.
-
-Please make sure you read and understand these instructions carefully.
-
-Evaluation Criteria:
-
-$Criterion ($low-$high) - $criteria
-
-Evaluation Steps:
-
-$steps
-
-Summary:
-
-$summary
-
-Evaluation Form (score ONLY): answer with a JSON object {"score": N}, where N is an integer from \
-$low to $high.""",
-)
-
-RELEVANCE = Rubric(
-    name="relevance",
-    criteria="selection of important content from the source. The summary should include only "
-             "important information from the source text. Penalize summaries that contain "
-             "redundancies and excess information.",
-    steps=("Read the summary and the source text carefully.",
-           "Compare the summary to the source text and identify the main points of the source.",
-           "Assess how well the summary covers the main points of the source, and how much "
-           "irrelevant or redundant information it contains.",
-           "Assign a relevance score from 1 to 5."),
-)
-CONSISTENCY = Rubric(
-    name="consistency",
-    criteria="the factual alignment between the summary and the source. A factually consistent "
-             "summary contains only statements that are entailed by the source text. Penalize "
-             "summaries that contain hallucinated facts.",
-    steps=("Read the source text carefully and identify the main facts and details it presents.",
-           "Read the summary and compare it to the source text. Check whether the summary "
-           "contains any factual errors that are not supported by the source text.",
-           "Assign a score for consistency from 1 to 5."),
-)
-COHERENCE = Rubric(
-    name="coherence",
-    criteria="the collective quality of all sentences. The summary should be well-structured and "
-             "well-organized. It should not be a heap of related information, but should build "
-             "from sentence to sentence to a coherent body of information about a topic.",
-    steps=("Read the source text carefully and identify the main topic and key points.",
-           "Read the summary and compare it to the source text. Check whether the summary covers "
-           "the main topic and key points, and whether it presents them in a clear and logical "
-           "order.",
-           "Assign a score for coherence from 1 to 5."),
-)
-FLUENCY = Rubric(
-    name="fluency",
-    criteria="the quality of the summary in terms of grammar, spelling, punctuation, word choice "
-             "and sentence structure. 1: many errors that make the text hard to understand; 3: "
-             "some errors that affect clarity or smoothness, main points still comprehensible; "
-             "5: few or no errors, easy to read and follow.",
-    steps=("Read the summary and check its grammar, spelling, punctuation, word choice and "
-           "sentence structure.",
-           "Assign a fluency score from 1 to 5."),
-    needs_source=False,
-)
-CONCISENESS = Rubric(
-    name="conciseness",
-    criteria="how economically the summary conveys the source's important content. A concise "
-             "summary has no repetition, filler, or detail that the reader of a summary does not "
-             "need; it is not judged by its length alone, but by how much of it carries "
-             "important information.",
-    steps=("Read the source text and identify its important content.",
-           "Read the summary sentence by sentence and mark repeated statements, filler and "
-           "unimportant detail.",
-           "Assign a conciseness score from 1 to 5: 5 when nearly every sentence carries "
-           "important content, 1 when most of the summary is repetition or filler."),
-)
+RUBRIC = _builtin_template("geval-rubric")
+RUBRIC_WITHOUT_SOURCE = _builtin_template("geval-rubric-summary-only")
+RELEVANCE = _builtin_rubric("relevance")
+CONSISTENCY = _builtin_rubric("consistency")
+COHERENCE = _builtin_rubric("coherence")
+FLUENCY = _builtin_rubric("fluency")
+CONCISENESS = _builtin_rubric("conciseness")
 
 RUBRICS = {r.name: r for r in (RELEVANCE, CONSISTENCY, COHERENCE, FLUENCY, CONCISENESS)}
 
-CITATION_SUPPORT = Template(
-    name="citation-support",
-    version="1",
-    description="Claim-level citation support: a claim and the evidence it cites; answers a "
-                "verdict (supported, partially_supported, not_supported) and a rationale.",
-    system="You check whether cited evidence supports a claim. You answer with a JSON object only.",
-    user="""Decide whether the cited evidence supports the claim.
-
-- "supported": everything the claim states is stated in or directly follows from the evidence.
-- "partially_supported": some of the claim is supported, some is not in the evidence.
-- "not_supported": the evidence does not support the claim, or contradicts it.
-
-Use only the evidence, not what you know.
-
-Evidence:
-
-$evidence
-
-Claim: $claim
-
-Answer with a JSON object {"verdict": "supported" | "partially_supported" | "not_supported", \
-"rationale": "<one sentence>"}.""",
-    schema={"type": "object",
-            "properties": {"verdict": {"enum": ["supported", "partially_supported",
-                                                "not_supported"]},
-                           "rationale": {"type": "string"}},
-            "required": ["verdict"]},
-)
-
-FIELD_SUPPORT = Template(
-    name="field-support",
-    version="1",
-    description="Field-level check of a JSON extraction: one field (JSON Pointer and value) and "
-                "the sources; answers a verdict (correct, incorrect, not_in_sources).",
-    system="You check fields extracted from source texts. You answer with a JSON object only.",
-    user="""A field was extracted from the sources below into a JSON record.
-
-Field: $pointer
-Value: $value
-
-Decide whether the value is right according to the sources:
-- "correct": the sources state this value for this field.
-- "incorrect": the sources state something else for this field.
-- "not_in_sources": the sources say nothing about this field.
-
-Use only the sources, not what you know.
-
-Sources:
-
-$sources
-
-Answer with a JSON object {"verdict": "correct" | "incorrect" | "not_in_sources", \
-"rationale": "<one sentence>"}.""",
-    schema={"type": "object",
-            "properties": {"verdict": {"enum": ["correct", "incorrect", "not_in_sources"]},
-                           "rationale": {"type": "string"}},
-            "required": ["verdict"]},
-)
-
-PAIRWISE = Template(
-    name="pairwise",
-    version="1",
-    description="Pairwise comparison of two summaries of one source on one criterion; answers "
-                "the winner (A, B or tie). The judge runs it in both orders.",
-    system="You compare two summaries. You answer with a JSON object only.",
-    user="""Compare two summaries of the same source text on one criterion: $criterion.
-
-$Criterion: $criteria
-
-Source Text:
-
-$source
-
-Summary A:
-
-$summary_a
-
-Summary B:
-
-$summary_b
-
-Which summary is better on $criterion? Answer with a JSON object {"winner": "A" | "B" | "tie"}.""",
-    schema={"type": "object", "properties": {"winner": {"enum": ["A", "B", "tie"]}},
-            "required": ["winner"]},
-)
+CITATION_SUPPORT = _builtin_template("citation-support")
+FIELD_SUPPORT = _builtin_template("field-support")
+PAIRWISE = _builtin_template("pairwise")
 
 TEMPLATES = {t.name: t for t in (RUBRIC, RUBRIC_WITHOUT_SOURCE, CITATION_SUPPORT, FIELD_SUPPORT,
                                  PAIRWISE)}
@@ -319,7 +157,9 @@ def template_for(rubric: Rubric, template: Optional[Template] = None) -> Templat
 _DOC_HEAD = """\
 # Judge templates
 
-The prompts of `precis.judge`, as `bindings/python/precis/judge/templates.py` defines them. This
+The prompts of `precis.judge` and of the C++ judges ([cpp.md](cpp.md)), as
+`data/judge/templates.json` defines them: one file, embedded in the C++ library and read by
+`precis.judge.templates`; both languages render byte-identical messages (a test checks). This
 page is `precis.judge.templates.markdown()`; a test checks that the two agree. A template is a
 system and a user message with `$placeholders` (Python's `string.Template`: JSON braces need no
 escaping) and the JSON Schema of the answer. Its `name@version` is part of every cache key.
