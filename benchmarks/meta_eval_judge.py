@@ -13,10 +13,15 @@ OpenAI-compatible endpoint instead: the same numbers for your own judge.
     PYTHONPATH=build/python .venv/bin/python benchmarks/meta_eval_judge.py \\
         [--data ../shared/data/summeval-dev.jsonl] [--documents 53] [--cache judge.sqlite]
 
-The calls are ordered by criterion, then article, so that consecutive prompts share the rubric
-and the article and llama.cpp reuses their evaluated prefix. Run it again with the same
-``--cache``: every call is a cache hit and the re-run costs nothing (the script prints the cost
-at the ``--price-in``/``--price-out`` prices per million tokens and the wall time of both runs).
+The calls go article by article, each criterion's 16 summaries in a row, so that consecutive
+prompts share the rubric and the article and llama.cpp reuses their evaluated prefix; with
+``--minutes`` no new article is started after that many minutes (every criterion is then judged
+on the same articles). ``--logprobs`` asks for log-probabilities, G-Eval's probability-weighted
+score. Beside the judge the script scores the same summaries with precis's source-grounded
+relevance and faithfulness (``precis.evaluate``) and ROUGE-1 against the references. Run it again
+with the same ``--cache``: every call is a cache hit and the re-run costs nothing (the script
+prints the cost at the ``--price-in``/``--price-out`` prices per million tokens and the wall
+time).
 """
 
 from __future__ import annotations
