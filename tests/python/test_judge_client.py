@@ -242,6 +242,51 @@ def test_cache_makes_a_rerun_free(tmp_path):
         assert len(judge.JudgeCache(path)) == 6
 
 
+def test_duplicate_rows_in_a_batch_make_one_call_and_score_alike(tmp_path):
+    # SummEval has systems with identical summaries of an article: with a cache, the second of
+    # two identical calls in flight waits for the first instead of asking again (a local model's
+    # answer can differ in the last digits between two asks, and the cache would keep only one).
+    answers = iter([2, 5, 3, 4])
+    started = []
+
+    async def model_fn(messages):
+        started.append(messages[-1]["content"][-20:])
+        await asyncio.sleep(0.05)  # both rows are in flight together
+        return json.dumps({"score": next(answers)})
+
+    rows = [{"summary": "Same words.", "source": "A source."},
+            {"summary": "Other words.", "source": "A source."},
+            {"summary": "Same words.", "source": "A source."}]
+    with judge.CallableModel(model_fn, model="m", concurrency=4,
+                             cache=tmp_path / "c.sqlite") as model:
+        first = judge.RubricJudge("relevance", model, logprobs=False).batch(rows)
+        again = judge.RubricJudge("relevance", model, logprobs=False).batch(rows)
+    assert len(started) == 2
+    assert [r["rating"] for r in first] == [2.0, 5.0, 2.0]
+    assert [r["cached_calls"] for r in first] == [0, 0, 1]
+    assert first.usage.calls == 2 and first.usage.cache_hits == 1
+    assert [r["rating"] for r in again] == [r["rating"] for r in first]
+    assert again.usage.calls == 0 and again.usage.cache_hits == 3
+
+
+def test_a_failed_call_in_flight_lets_its_duplicate_try_again(tmp_path):
+    outcomes = iter([judge.JudgeError("first ask failed"), json.dumps({"score": 4})])
+
+    async def model_fn(messages):
+        await asyncio.sleep(0.05)
+        outcome = next(outcomes)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    rows = [{"summary": "Same.", "source": "S."}] * 2
+    with judge.CallableModel(model_fn, model="m", concurrency=4, max_retries=0,
+                             cache=tmp_path / "c.sqlite") as model:
+        out = judge.RubricJudge("relevance", model, logprobs=False).batch(rows)
+    assert "first ask failed" in out[0]["error"]
+    assert out[1]["error"] is None and out[1]["rating"] == 4.0
+
+
 def test_samples_use_successive_seeds_and_report_mean_and_spread():
     def script(body, n):
         return Action(content=json.dumps({"score": {10: 2, 11: 4, 12: 3}[body["seed"]]}))

