@@ -286,7 +286,6 @@ fact_verdict check_claim(const source_index& index, const fact_index& facts,
   fact_verdict out;
   const auto& a = claim.text;
   const auto stem_of = [&](std::uint32_t p) { return claim.stems[p - claim.first]; };
-  const auto sentences = index.sentences();
   std::unordered_map<std::uint32_t, double> per_sentence;
   std::vector<std::uint32_t> window;
   // The claim's clauses as token ranges: a fact is judged with the rest of its clause.
