@@ -4,6 +4,7 @@
 // score and ratio of the 0..1 scale is in [0, 1], counts are consistent; invalid UTF-8 raises
 // `[precis.invalid_utf8]` and nothing else.
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -23,8 +24,13 @@ void check_span(const pm::text_span& s, std::size_t size) {
 
 void check_citations(const pm::citation_result& r, std::string_view summary,
                      std::size_t n_sources) {
-  for (const double v : {r.score, r.coverage, r.validity, r.support_recall, r.mean_support,
-                         r.precision, r.f1, r.misattribution, r.utilization, r.quote_accuracy}) {
+  // A summary without claims has nothing to judge: these four are NaN then, and only then
+  // (docs/metrics/citations.md, edge cases).
+  for (const double v : {r.score, r.coverage, r.support_recall, r.mean_support}) {
+    PRECIS_FUZZ_CHECK(r.claims == 0 ? std::isnan(v) : unit(v));
+  }
+  for (const double v : {r.validity, r.precision, r.f1, r.misattribution, r.utilization,
+                         r.quote_accuracy}) {
     PRECIS_FUZZ_CHECK(unit(v));
   }
   PRECIS_FUZZ_CHECK(r.sources == n_sources && r.used_sources <= r.sources);
@@ -50,9 +56,16 @@ void check_grounded(const pm::grounded_result& g, std::string_view summary,
   const auto& rel = g.relevance;
   const auto& fai = g.faithfulness;
   const auto& con = g.conciseness;
-  for (const double v : {rel.score, rel.alignment, rel.coverage, rel.redundancy, rel.diversity,
-                         rel.query_coverage, fai.score, fai.support_mean, fai.support_min,
-                         fai.unigram_precision, fai.clipped_precision, fai.coverage, con.score,
+  // A summary without word tokens has nothing to judge: the three scores are NaN together
+  // (docs/metrics/faithfulness.md, edge cases), every other ratio stays on the 0..1 scale.
+  const bool nothing_to_judge = std::isnan(rel.score);
+  for (const double v : {rel.score, fai.score, con.score}) {
+    PRECIS_FUZZ_CHECK(nothing_to_judge ? std::isnan(v) : unit(v));
+  }
+  if (nothing_to_judge) PRECIS_FUZZ_CHECK(fai.sentences.empty());
+  for (const double v : {rel.alignment, rel.coverage, rel.redundancy, rel.diversity,
+                         rel.query_coverage, fai.support_mean, fai.support_min,
+                         fai.unigram_precision, fai.clipped_precision, fai.coverage,
                          con.redundancy, con.repeated_ngram_ratio, con.filler_ratio,
                          con.information_density, con.length_penalty}) {
     PRECIS_FUZZ_CHECK(unit(v));
