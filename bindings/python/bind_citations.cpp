@@ -90,13 +90,7 @@ py_citation_options make_options(const std::string& unit, std::size_t min_claim_
     precis::raise("invalid_argument", "unknown judge '" + judge +
                                           "' (expected lexical, embedding, combined or custom)");
   }
-  if (combine == "max") {
-    o.combine = pm::support_combination::max;
-  } else if (combine == "mix") {
-    o.combine = pm::support_combination::mix;
-  } else {
-    precis::raise("invalid_argument", "unknown combine '" + combine + "' (expected max or mix)");
-  }
+  o.combine = precis_python::combination_of(combine);
   o.embedding_weight = embedding_weight;
   if (!support.is_none()) {
     // Keep the callable alive in a holder whose deleter takes the GIL.

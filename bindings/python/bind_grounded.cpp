@@ -65,13 +65,7 @@ pm::grounded_options make_options(const std::string& stemmer, const std::string&
   o.position_prior = position_prior;
   o.ignore_citations = ignore_citations;
   if (!encoder.is_none()) o.encoder = encoder.cast<std::shared_ptr<precis::embed::encoder>>();
-  if (combine == "max") {
-    o.combine = pm::support_combination::max;
-  } else if (combine == "mix") {
-    o.combine = pm::support_combination::mix;
-  } else {
-    precis::raise("invalid_argument", "unknown combine '" + combine + "' (expected max or mix)");
-  }
+  o.combine = precis_python::combination_of(combine);
   o.embedding_weight = embedding_weight;
   o.subject = subject;
   o.check_facts = check_facts;

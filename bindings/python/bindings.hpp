@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "precis/metrics/grounded_types.hpp"
 #include "precis/record.hpp"
 #include "precis/text/analyzed_text.hpp"
 
@@ -28,6 +29,9 @@ std::vector<precis::source_doc> sources_of(const pybind11::handle& value,
 /// `stemmer=` of the source-grounded and citation metrics: "porter" (NLTK-identical),
 /// "snowball" or "none"; anything else raises `[precis.invalid_argument]`.
 precis::text::stemmer_kind stemmer_of(const std::string& name);
+
+/// "max" or "mix": how a learned support signal joins the lexical one; else invalid_argument.
+precis::metrics::support_combination combination_of(const std::string& name);
 
 
 void bind_grounded(pybind11::module_& m);  // bind_grounded.cpp

@@ -83,4 +83,10 @@ precis::text::stemmer_kind stemmer_of(const std::string& name) {
                 "unknown stemmer '" + name + "' (expected porter, snowball or none)");
 }
 
+precis::metrics::support_combination combination_of(const std::string& name) {
+  if (name == "max") return precis::metrics::support_combination::max;
+  if (name == "mix") return precis::metrics::support_combination::mix;
+  precis::raise("invalid_argument", "unknown combine '" + name + "' (expected max or mix)");
+}
+
 }  // namespace precis_python
