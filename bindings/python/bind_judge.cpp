@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,21 @@ pj::chat_reply reply_of(const py::handle& item) {
   return reply;
 }
 
+// Judges `text` against `given` with the GIL released: a string is shown as it is (as in
+// Python), anything else is read as sources and formatted by the judge.
+template <class Judge>
+auto judge_against(const Judge& judge, const std::string& text, const py::object& given,
+                   const char* field) {
+  if (py::isinstance<py::str>(given)) {
+    const auto shown = precis_python::utf8_of(given, field);
+    py::gil_scoped_release release;
+    return judge.judge(text, shown);
+  }
+  const auto sources = precis_python::sources_of(given, field);
+  py::gil_scoped_release release;
+  return judge.judge(text, std::span<const precis::source_doc>(sources));
+}
+
 // Runs a C++ judge with a model that answers `replies` in order (the last again when they run
 // out; a reply "!raise" throws) and returns every request and the result.
 py::dict replay(const std::string& kind, const py::dict& inputs, const py::list& replies,
@@ -84,17 +100,7 @@ py::dict replay(const std::string& kind, const py::dict& inputs, const py::list&
   if (kind == "citation") {
     const pj::citation_support_judge judge(model, options);
     const auto claim = precis_python::utf8_of(inputs["claim"], "claim");
-    const py::object given = inputs["evidence"];
-    pj::support_result r;
-    if (py::isinstance<py::str>(given)) {  // a string is shown as it is, as in Python
-      const auto evidence = precis_python::utf8_of(given, "evidence");
-      py::gil_scoped_release release;
-      r = judge.judge(claim, evidence);
-    } else {
-      const auto evidence = precis_python::sources_of(given, "evidence");
-      py::gil_scoped_release release;
-      r = judge.judge(claim, evidence);
-    }
+    const auto r = judge_against(judge, claim, inputs["evidence"], "evidence");
     result["score"] = r.score;
     result["verdict"] = std::string(pj::support_verdict_name(r.verdict));
     result["rationale"] = r.rationale;
@@ -107,16 +113,7 @@ py::dict replay(const std::string& kind, const py::dict& inputs, const py::list&
     const pj::rubric_judge judge(kind.substr(7), model, options);
     const auto summary = precis_python::utf8_of(inputs["summary"], "summary");
     const py::object given = inputs.contains("source") ? py::object(inputs["source"]) : py::none();
-    pj::rubric_result r;
-    if (py::isinstance<py::str>(given)) {  // a string is shown as it is, as in Python
-      const auto source = precis_python::utf8_of(given, "source");
-      py::gil_scoped_release release;
-      r = judge.judge(summary, source);
-    } else {
-      const auto sources = precis_python::sources_of(given, "source");
-      py::gil_scoped_release release;
-      r = judge.judge(summary, sources);
-    }
+    const auto r = judge_against(judge, summary, given, "source");
     result["score"] = r.score;
     result["rating"] = r.rating;
     result["spread"] = r.spread;
