@@ -108,10 +108,8 @@ void check_options(const grounded_options& o) {
   if (!(o.redundancy_threshold > 0.0 && o.redundancy_threshold <= 1.0)) {
     raise("invalid_argument", "redundancy_threshold must be in (0, 1]");
   }
-  if (!(o.embedding_weight >= 0.0 && o.embedding_weight <= 1.0)) {
-    raise("invalid_argument", "embedding_weight must be in [0, 1]");
-  }
-  for (const auto& [value, name] : {std::pair{o.fact_cap, "fact_cap"},
+  for (const auto& [value, name] : {std::pair{o.embedding_weight, "embedding_weight"},
+                                    std::pair{o.fact_cap, "fact_cap"},
                                     std::pair{o.fact_context, "fact_context"},
                                     std::pair{o.grounding_threshold, "grounding_threshold"},
                                     std::pair{o.recall_weight, "recall_weight"}}) {
