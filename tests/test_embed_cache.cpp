@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "error_text.hpp"
 #include "precis/embed/cache.hpp"
 #include "precis/embed/encoder.hpp"
 #include "precis/error.hpp"
@@ -133,14 +134,7 @@ struct raw_db {
   }
 };
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const precis::error& e) {
-    return e.what();
-  }
-  return "no error";
-}
+using precis_test::error_of;
 
 std::string fresh_db(const std::string& name) {
   const auto path = (std::filesystem::temp_directory_path() / name).string();

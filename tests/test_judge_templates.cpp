@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "error_text.hpp"
 #include "precis/error.hpp"
 #include "precis/judge/templates.hpp"
 
@@ -22,14 +23,7 @@ std::string read_file(const std::string& path) {
   return s.str();
 }
 
-std::string error_of(const auto& f) {
-  try {
-    f();
-  } catch (const precis::error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using precis_test::error_of;
 
 }  // namespace
 

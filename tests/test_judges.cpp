@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "error_text.hpp"
 #include "precis/error.hpp"
 #include "precis/judge/judges.hpp"
 #include "precis/metrics/citations.hpp"
@@ -56,14 +57,7 @@ struct scripted_model {
   }
 };
 
-std::string error_of(const auto& f) {
-  try {
-    f();
-  } catch (const precis::error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using precis_test::error_of;
 
 const char* const k_rubric_schema =
     "{\"type\": \"object\", \"properties\": {\"score\": {\"type\": \"integer\", \"minimum\": 1, "
