@@ -94,37 +94,41 @@ const builtins& builtin_data() {
 
 std::string_view builtin_templates_json() noexcept { return k_templates_json; }
 
-const prompt_template& builtin_template(std::string_view name) {
-  for (const auto& t : builtin_data().templates) {
-    if (t.name == name) return t;
-  }
-  std::string names;
-  for (const auto& t : builtin_data().templates) names += (names.empty() ? "" : ", ") + t.name;
-  raise("invalid_argument",
-        "unknown template '" + std::string(name) + "' (expected " + names + ")");
-}
+namespace {
 
-std::vector<std::string> builtin_template_names() {
+template <class Item>
+std::vector<std::string> names_of(const std::vector<Item>& items) {
   std::vector<std::string> out;
-  for (const auto& t : builtin_data().templates) out.push_back(t.name);
+  for (const auto& item : items) out.push_back(item.name);
   return out;
 }
+
+// The item called `name`, or invalid_argument "unknown <kind> 'name' (expected a, b<tail>)".
+template <class Item>
+const Item& find_named(const std::vector<Item>& items, std::string_view name, std::string_view kind,
+                       std::string_view tail) {
+  for (const auto& item : items) {
+    if (item.name == name) return item;
+  }
+  std::string names;
+  for (const auto& item : items) names += (names.empty() ? "" : ", ") + item.name;
+  raise("invalid_argument", "unknown " + std::string(kind) + " '" + std::string(name) +
+                                "' (expected " + names + std::string(tail) + ")");
+}
+
+}  // namespace
+
+const prompt_template& builtin_template(std::string_view name) {
+  return find_named(builtin_data().templates, name, "template", "");
+}
+
+std::vector<std::string> builtin_template_names() { return names_of(builtin_data().templates); }
 
 const rubric& builtin_rubric(std::string_view name) {
-  for (const auto& r : builtin_data().rubrics) {
-    if (r.name == name) return r;
-  }
-  std::string names;
-  for (const auto& r : builtin_data().rubrics) names += (names.empty() ? "" : ", ") + r.name;
-  raise("invalid_argument",
-        "unknown criterion '" + std::string(name) + "' (expected " + names + " or a rubric)");
+  return find_named(builtin_data().rubrics, name, "criterion", " or a rubric");
 }
 
-std::vector<std::string> builtin_rubric_names() {
-  std::vector<std::string> out;
-  for (const auto& r : builtin_data().rubrics) out.push_back(r.name);
-  return out;
-}
+std::vector<std::string> builtin_rubric_names() { return names_of(builtin_data().rubrics); }
 
 const prompt_template& rubric_template_for(const rubric& r) {
   return builtin_template(r.needs_source ? "geval-rubric" : "geval-rubric-summary-only");
